@@ -1,0 +1,9 @@
+#pragma once
+
+/// @file
+/// Umbrella header: includes every public pgring header.
+
+#include <pgring/diagnostics.hpp>
+#include <pgring/error.hpp>
+#include <pgring/oid.hpp>
+#include <pgring/sqlstate.hpp>
