@@ -2,7 +2,10 @@
 
 #include "error/sqlstate_names.hpp"
 
+#include <cstddef>
 #include <string>
+#include <string_view>
+#include <utility>
 
 namespace pgring {
 
@@ -44,6 +47,9 @@ public:
     const char* name() const noexcept override { return "pgring.sqlstate"; }
     std::string message(int v) const override {
         const std::string code = unpack_sqlstate(v);
+        if (code.empty()) {
+            return "invalid SQLSTATE value " + std::to_string(v);
+        }
         const std::string_view name = detail::sqlstate_name(v);
         if (name.empty()) {
             return "SQLSTATE " + code;
@@ -65,9 +71,18 @@ const std::error_category& sqlstate_category() noexcept {
 }
 
 std::string unpack_sqlstate(int packed) {
+    // Bits 30 and 31 are never set by pack_sqlstate(), and every six-bit group must decode to
+    // [0-9A-Z]; anything else did not come from pack_sqlstate() and has no five-character form.
+    if (packed < 0 || packed >= (1 << 30)) {
+        return {};
+    }
     std::string s(5, '0');
     for (int i = 0; i < 5; ++i) {
-        s[static_cast<std::size_t>(i)] = static_cast<char>(((packed >> (6 * i)) & 0x3F) + '0');
+        const char c = static_cast<char>(((packed >> (6 * i)) & 0x3F) + '0');
+        if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'))) {
+            return {};
+        }
+        s[static_cast<std::size_t>(i)] = c;
     }
     return s;
 }
@@ -101,19 +116,32 @@ bool is_fatal(const std::error_code& ec) noexcept {
         }
     }
     if (ec.category() == sqlstate_category()) {
-        const std::string code = unpack_sqlstate(ec.value());
-        // Class 08 connection exception, 57P operator intervention (shutdown, terminated by
-        // administrator, cannot connect now), XX internal error, 28 invalid authorization.
-        return code.compare(0, 2, "08") == 0 || code.compare(0, 3, "57P") == 0 || code.compare(0, 2, "XX") == 0 ||
-               code.compare(0, 2, "28") == 0;
+        // Compare the leading characters in packed form: no string, so nothing can throw.
+        const int v = ec.value();
+        const auto prefix = [v](std::string_view p) {
+            for (std::size_t i = 0; i < p.size(); ++i) {
+                if (((v >> (6 * i)) & 0x3F) != ((p[i] - '0') & 0x3F)) {
+                    return false;
+                }
+            }
+            return true;
+        };
+        // Class 08 connection exception, 28 invalid authorization (startup), 57P operator
+        // intervention (admin/crash shutdown, cannot connect now, database dropped, idle session
+        // timeout), 25P03 idle-in-transaction timeout and XX internal error: the server ends the
+        // session (FATAL) or cannot be trusted to continue. 57014 query_canceled is not fatal.
+        return prefix("08") || prefix("28") || prefix("57P") || prefix("25P03") || prefix("XX");
     }
     // System errors (ECONNRESET, EPIPE, ...) end the connection.
     return true;
 }
 
+// std::system_error(ec, what) makes what() "<what>: <ec.message()>", and std::system_error(ec)
+// makes it ec.message(); passing ec.message() as `what` would print the message twice.
 error::error(std::error_code ec, diagnostics diag)
-    : std::system_error(ec, diag.primary().empty() ? ec.message() : diag.primary()), diag_(std::move(diag)) {}
+    : std::system_error(diag.primary().empty() ? std::system_error(ec) : std::system_error(ec, diag.primary())),
+      diag_(std::move(diag)) {}
 
-error::error(std::error_code ec) : std::system_error(ec, ec.message()) {}
+error::error(std::error_code ec) : std::system_error(ec) {}
 
 }  // namespace pgring
