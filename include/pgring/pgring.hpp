@@ -7,3 +7,4 @@
 #include <pgring/error.hpp>
 #include <pgring/oid.hpp>
 #include <pgring/sqlstate.hpp>
+#include <pgring/task.hpp>
