@@ -61,6 +61,9 @@ struct session_options {
     std::vector<std::pair<std::string, std::string>> parameters;  ///< other run-time parameters
     std::string password;
     std::uint32_t scram_max_iterations = scram_sha256::default_max_iterations;
+    /// Tests and fuzzing only: a fixed SCRAM client nonce, so a recorded conversation replays.
+    /// Empty (the default) means a fresh random nonce per connection; never set it otherwise.
+    std::string scram_client_nonce;
     std::size_t max_message_size = frame_reader::default_max_message_size;
     bool allow_cleartext_password = true;  ///< false: refuse AuthenticationCleartextPassword
     bool allow_md5_password = true;        ///< false: refuse AuthenticationMD5Password
@@ -219,6 +222,7 @@ private:
         bool empty() const noexcept { return size_ == 0; }
         std::size_t size() const noexcept { return size_; }
         expectation& front() noexcept { return items_[head_]; }
+        const expectation& at(std::size_t i) const noexcept { return items_[(head_ + i) % items_.size()]; }
         void push(expectation e);
         void pop() noexcept;
         void clear() noexcept { head_ = size_ = 0; }
@@ -237,11 +241,12 @@ private:
     event on_authentication(const backend::authentication& auth, write_buffer& out);
     event on_startup_parameters(const frame& f);
     event on_ready(const frame& f);
-    event on_copy(const frame& f);
+    event on_copy(const frame& f, write_buffer& out);
     // Messages that may arrive in any state after startup: notices, notifications, parameter
     // status. Returns true with `ev` filled when `f` was one of them.
     bool on_async(const frame& f, event& ev);
-    event on_error_response(std::span<const std::byte> body);
+    // `out` receives a Sync when a failed extended-protocol COPY swallowed the queued one.
+    event on_error_response(std::span<const std::byte> body, write_buffer* out = nullptr);
     event on_ready_for_query(std::span<const std::byte> body);
     event fail(std::error_code ec, std::string message);
     event unexpected(const frame& f);
