@@ -6,7 +6,7 @@
 #include <array>
 #include <cstddef>
 
-namespace pgring::codec {
+namespace pgring::catalog {
 
 namespace {
 
@@ -459,4 +459,4 @@ const builtin_type* find_builtin_type(std::string_view name) noexcept {
     return &types[*it];
 }
 
-}  // namespace pgring::codec
+}  // namespace pgring::catalog

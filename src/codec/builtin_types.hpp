@@ -10,7 +10,7 @@
 #include <span>
 #include <string_view>
 
-namespace pgring::codec {
+namespace pgring::catalog {
 
 /// One built-in type: the fields of its pg_type row (and pg_range row) that pgring uses.
 struct builtin_type {
@@ -55,4 +55,4 @@ const builtin_type* find_builtin_type(oid_t oid) noexcept;
 /// int4[]), or nullptr.
 const builtin_type* find_builtin_type(std::string_view name) noexcept;
 
-}  // namespace pgring::codec
+}  // namespace pgring::catalog

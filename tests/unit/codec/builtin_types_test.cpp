@@ -13,8 +13,8 @@ namespace {
 
 namespace oid = pgring::oid;
 using pgring::oid_t;
-using pgring::codec::builtin_type;
-using pgring::codec::find_builtin_type;
+using pgring::catalog::builtin_type;
+using pgring::catalog::find_builtin_type;
 
 // Well-known OIDs, from PostgreSQL's pg_type.dat, so a generator mistake cannot hide in both
 // the constants and the table.
@@ -173,7 +173,7 @@ TEST(BuiltinTypes, UnknownNameGivesNull) {
 }
 
 TEST(BuiltinTypes, TableIsSortedAndConsistent) {
-    const auto types = pgring::codec::builtin_types();
+    const auto types = pgring::catalog::builtin_types();
     ASSERT_GT(types.size(), 150U);
     std::set<std::string_view> names;
     for (std::size_t i = 0; i < types.size(); ++i) {
