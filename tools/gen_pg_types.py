@@ -12,7 +12,7 @@ Regenerate (as root, from the repository root) against a private throwaway clust
 
 Writes
     include/pgring/oid.hpp            pgring::oid_t and pgring::oid::<name> constants
-    src/codec/builtin_types.hpp/.cpp  pgring::codec::builtin_type table and lookups
+    src/codec/builtin_types.hpp/.cpp  pgring::catalog::builtin_type table and lookups
 
 It reads every type of schema pg_catalog with an oid below 10000 (the ones fixed in
 PostgreSQL's source; catalog row types numbered at initdb time are left out) through `psql`,
@@ -231,7 +231,7 @@ def render_types_hpp():
 #include <span>
 #include <string_view>
 
-namespace pgring::codec {
+namespace pgring::catalog {
 
 /// One built-in type: the fields of its pg_type row (and pg_range row) that pgring uses.
 struct builtin_type {
@@ -276,7 +276,7 @@ const builtin_type* find_builtin_type(oid_t oid) noexcept;
 /// int4[]), or nullptr.
 const builtin_type* find_builtin_type(std::string_view name) noexcept;
 
-}  // namespace pgring::codec
+}  // namespace pgring::catalog
 """ % EXPECTED_MAJOR)
     return "".join(out)
 
@@ -309,7 +309,7 @@ def render_types_cpp(types, by_oid):
 #include <array>
 #include <cstddef>
 
-namespace pgring::codec {
+namespace pgring::catalog {
 
 namespace {
 
@@ -371,7 +371,7 @@ const builtin_type* find_builtin_type(std::string_view name) noexcept {
     return &types[*it];
 }
 
-}  // namespace pgring::codec
+}  // namespace pgring::catalog
 """)
     return "".join(out)
 
