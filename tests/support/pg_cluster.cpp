@@ -1,1 +1,397 @@
-// stub
+#include "pg_cluster.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "socket_driver.hpp"
+
+#ifndef PGRING_SOURCE_ROOT
+#error "pg_cluster.cpp needs PGRING_SOURCE_ROOT (the source tree, to find tools/pgcluster)"
+#endif
+
+namespace pgring::test {
+
+namespace {
+
+pg_cluster g_cluster;
+
+// Everything the stop paths need, prepared before any of them can run, in plain char arrays so
+// the signal handler touches nothing but async-signal-safe calls.
+char g_bash[] = "/bin/bash";
+char g_script[4096];
+char g_dir[512];
+char g_stop[] = "stop";
+volatile sig_atomic_t g_active = 0;  // a cluster was started and is not stopped yet
+int g_watchdog_fd = -1;              // write end of the watchdog pipe
+pid_t g_watchdog_pid = -1;
+
+// Runs `bash tools/pgcluster stop DIR` and waits for it. Async-signal-safe.
+void stop_cluster_now() {
+    if (g_active == 0) {
+        return;
+    }
+    g_active = 0;
+    const pid_t pid = fork();
+    if (pid == 0) {
+        char* argv[] = {g_bash, g_script, g_stop, g_dir, nullptr};
+        execv(g_bash, argv);
+        _exit(127);
+    }
+    if (pid > 0) {
+        int status = 0;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
+    }
+}
+
+void at_exit_stop() {
+    stop_cluster_now();
+}
+
+void on_signal(int sig) {
+    stop_cluster_now();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void install_stop_handlers() {
+    static bool installed = false;
+    if (installed) {
+        return;
+    }
+    installed = true;
+    std::atexit(at_exit_stop);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+        struct sigaction sa {};
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        sa.sa_flags = 0;
+        sigaction(sig, &sa, nullptr);
+    }
+}
+
+// A process in a session of its own that waits for EOF on a pipe only this process can write
+// to, then runs the stop command: it cleans up after SIGKILL or a crash, when no handler runs.
+void start_watchdog() {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        return;
+    }
+    const pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return;
+    }
+    if (pid == 0) {
+        setsid();
+        dup2(fds[0], 0);
+        const int null_fd = open("/dev/null", O_WRONLY);
+        if (null_fd >= 0) {
+            dup2(null_fd, 1);
+            dup2(null_fd, 2);
+        }
+        const long max_fd = sysconf(_SC_OPEN_MAX);
+        for (long fd = 3; fd < (max_fd > 0 && max_fd < 65536 ? max_fd : 1024); ++fd) {
+            close(static_cast<int>(fd));
+        }
+        char dash_c[] = "-c";
+        char script[] = "cat >/dev/null; exec /bin/bash \"$0\" stop \"$1\"";
+        char* argv[] = {g_bash, dash_c, script, g_script, g_dir, nullptr};
+        execv(g_bash, argv);
+        _exit(127);
+    }
+    close(fds[0]);
+    g_watchdog_fd = fds[1];
+    g_watchdog_pid = pid;
+}
+
+void end_watchdog() {
+    if (g_watchdog_fd >= 0) {
+        close(g_watchdog_fd);
+        g_watchdog_fd = -1;
+    }
+    if (g_watchdog_pid > 0) {
+        int status = 0;
+        while (waitpid(g_watchdog_pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        g_watchdog_pid = -1;
+    }
+}
+
+std::string shell_quote(std::string_view s) {
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'') {
+            out += "'\\''";
+        } else {
+            out += c;
+        }
+    }
+    out += '\'';
+    return out;
+}
+
+// Undoes the quoting of bash's printf %q for the values pgcluster prints (backslash escapes
+// and quotes).
+std::string shell_unquote(std::string_view v) {
+    std::string out;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const char c = v[i];
+        if (c == '\\' && i + 1 < v.size()) {
+            out += v[++i];
+        } else if (c == '\'') {
+            const auto end = v.find('\'', i + 1);
+            out += v.substr(i + 1, end == std::string_view::npos ? std::string_view::npos : end - i - 1);
+            i = end == std::string_view::npos ? v.size() : end;
+        } else if (c == '"') {
+            ++i;
+            while (i < v.size() && v[i] != '"') {
+                if (v[i] == '\\' && i + 1 < v.size()) {
+                    ++i;
+                }
+                out += v[i++];
+            }
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+// Runs a shell command; returns its exit status and stdout.
+int run_capture(const std::string& command, std::string& out) {
+    out.clear();
+    FILE* p = popen(command.c_str(), "r");
+    if (p == nullptr) {
+        return -1;
+    }
+    char buf[4096];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) {
+        out.append(buf, n);
+    }
+    const int status = pclose(p);
+    if (status == -1) {
+        return -1;
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+std::string env_or(const char* name, std::string fallback) {
+    const char* v = std::getenv(name);
+    return v != nullptr && *v != '\0' ? std::string(v) : std::move(fallback);
+}
+
+std::string find_bindir() {
+    std::string out;
+    if (run_capture("pg_config --bindir 2>/dev/null", out) == 0) {
+        while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) {
+            out.pop_back();
+        }
+        if (!out.empty() && access((out + "/psql").c_str(), X_OK) == 0) {
+            return out;
+        }
+    }
+    if (run_capture("ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1", out) == 0) {
+        while (!out.empty() && out.back() == '\n') {
+            out.pop_back();
+        }
+        if (!out.empty()) {
+            return out;
+        }
+    }
+    return {};
+}
+
+std::atomic<unsigned> g_counter{0};
+
+}  // namespace
+
+std::string_view auth_role_name(auth_role r) noexcept {
+    switch (r) {
+        case auth_role::trust:
+            return "trust";
+        case auth_role::password:
+            return "password";
+        case auth_role::md5:
+            return "md5";
+        case auth_role::scram:
+            return "scram";
+    }
+    return "unknown";
+}
+
+const pg_cluster& pg_cluster::get() {
+    return g_cluster;
+}
+
+connection_params pg_cluster::superuser() const {
+    connection_params p;
+    p.host = host_;
+    p.port = port_;
+    p.user = user_;
+    p.password = dsn_password_;
+    p.database = database_;
+    return p;
+}
+
+connection_params pg_cluster::superuser_unix() const {
+    connection_params p = superuser();
+    p.host = socket_dir_;
+    return p;
+}
+
+connection_params pg_cluster::role(auth_role r, transport t) const {
+    connection_params p;
+    p.host = t == transport::unix_socket ? socket_dir_ : host_;
+    p.port = port_;
+    p.user = "pgring_" + std::string(auth_role_name(r));
+    p.password = r == auth_role::trust ? std::string() : password_;
+    p.database = database_;
+    return p;
+}
+
+psql_result pg_cluster::psql(std::string_view sql) const {
+    psql_result result;
+    char path[] = "/tmp/pgring-psql.XXXXXX";
+    const int fd = mkstemp(path);
+    if (fd < 0) {
+        result.output = "mkstemp failed";
+        return result;
+    }
+    const char* p = sql.data();
+    std::size_t left = sql.size();
+    while (left > 0) {
+        const ssize_t n = write(fd, p, left);
+        if (n <= 0) {
+            break;
+        }
+        p += n;
+        left -= static_cast<std::size_t>(n);
+    }
+    close(fd);
+    const std::string psql_bin = bindir_.empty() ? std::string("psql") : bindir_ + "/psql";
+    const std::string command = "PGOPTIONS='-c client_min_messages=warning' " + shell_quote(psql_bin) +
+                                " -X -q -At -v ON_ERROR_STOP=1 -d " + shell_quote(dsn_) + " -f " +
+                                shell_quote(path) + " 2>&1";
+    result.status = run_capture(command, result.output);
+    unlink(path);
+    return result;
+}
+
+void pg_cluster_environment::SetUp() {
+    pg_cluster& c = g_cluster;
+    const char* dsn = std::getenv("PGRING_TEST_DSN");
+    if (dsn != nullptr && *dsn != '\0') {
+        connection_params p;
+        p.database.clear();
+        std::string why;
+        if (parse_dsn(dsn, p, &why)) {
+            GTEST_FAIL() << "PGRING_TEST_DSN is not a valid DSN: " << why;
+        }
+        c.dsn_ = dsn;
+        c.host_ = env_or("PGRING_TEST_HOST", p.host);
+        const std::string port = env_or("PGRING_TEST_PORT", std::to_string(p.port));
+        c.port_ = static_cast<std::uint16_t>(std::atoi(port.c_str()));
+        c.user_ = p.user;
+        c.dsn_password_ = p.password;
+        c.database_ = p.database.empty() ? p.user : p.database;
+        c.socket_dir_ = env_or("PGRING_TEST_SOCKET_DIR", "");
+        c.password_ = env_or("PGRING_TEST_PASSWORD", "");
+        c.bindir_ = env_or("PGRING_TEST_BINDIR", find_bindir());
+        return;
+    }
+
+    const std::string script = std::string(PGRING_SOURCE_ROOT) + "/tools/pgcluster";
+    if (access(script.c_str(), R_OK) != 0) {
+        GTEST_FAIL() << "cannot find " << script << " (PGRING_SOURCE_ROOT)";
+    }
+    char dir[] = "/tmp/pgring-test.XXXXXX";
+    if (mkdtemp(dir) == nullptr) {
+        GTEST_FAIL() << "mkdtemp failed: " << std::strerror(errno);
+    }
+    chmod(dir, 0755);
+    if (script.size() >= sizeof(g_script) || std::strlen(dir) >= sizeof(g_dir)) {
+        GTEST_FAIL() << "path too long";
+    }
+    std::memcpy(g_script, script.c_str(), script.size() + 1);
+    std::memcpy(g_dir, dir, std::strlen(dir) + 1);
+    c.dir_ = dir;
+    install_stop_handlers();
+    start_watchdog();
+    g_active = 1;
+
+    std::string out;
+    const int status = run_capture("/bin/bash " + shell_quote(script) + " start " + shell_quote(dir), out);
+    if (status != 0) {
+        GTEST_FAIL() << "tools/pgcluster start " << dir << " failed (exit " << status
+                     << "); its messages are above";
+    }
+    std::istringstream lines(out);
+    std::string line;
+    while (std::getline(lines, line)) {
+        if (line.rfind("export ", 0) == 0) {
+            line.erase(0, 7);
+        }
+        const auto eq = line.find('=');
+        if (eq == std::string::npos) {
+            continue;
+        }
+        const std::string key = line.substr(0, eq);
+        const std::string value = shell_unquote(std::string_view(line).substr(eq + 1));
+        if (key == "PGRING_TEST_HOST") {
+            c.host_ = value;
+        } else if (key == "PGRING_TEST_PORT") {
+            c.port_ = static_cast<std::uint16_t>(std::atoi(value.c_str()));
+        } else if (key == "PGRING_TEST_SOCKET_DIR") {
+            c.socket_dir_ = value;
+        } else if (key == "PGRING_TEST_DSN") {
+            c.dsn_ = value;
+        } else if (key == "PGRING_TEST_PASSWORD") {
+            c.password_ = value;
+        } else if (key == "PGRING_TEST_BINDIR") {
+            c.bindir_ = value;
+        }
+    }
+    connection_params p;
+    std::string why;
+    if (c.dsn_.empty() || c.port_ == 0 || parse_dsn(c.dsn_, p, &why)) {
+        GTEST_FAIL() << "tools/pgcluster printed no usable settings:\n" << out;
+    }
+    c.user_ = p.user;
+    c.database_ = p.database;
+}
+
+void pg_cluster_environment::TearDown() {
+    stop_cluster_now();
+    end_watchdog();
+}
+
+bool register_pg_cluster() {
+    static const bool registered = [] {
+        ::testing::AddGlobalTestEnvironment(new pg_cluster_environment);
+        return true;
+    }();
+    return registered;
+}
+
+std::string unique_name(std::string_view prefix) {
+    return std::string(prefix) + "_" + std::to_string(getpid()) + "_" + std::to_string(++g_counter);
+}
+
+}  // namespace pgring::test
