@@ -228,14 +228,20 @@ bind_encoder::bind_encoder(write_buffer& out, std::string_view portal, std::stri
         fail(errc::message_too_large);
         return;
     }
-    out.begin_message(tag::bind);
-    put_cstring(out, portal);
-    put_cstring(out, statement);
-    out.append_i16(static_cast<std::int16_t>(parameter_formats.size()));
-    for (const std::int16_t format : parameter_formats) {
-        out.append_i16(format);
+    // A constructor that throws gets no destructor call, so undo by hand on bad_alloc.
+    try {
+        out.begin_message(tag::bind);
+        put_cstring(out, portal);
+        put_cstring(out, statement);
+        out.append_i16(static_cast<std::int16_t>(parameter_formats.size()));
+        for (const std::int16_t format : parameter_formats) {
+            out.append_i16(format);
+        }
+        out.append_i16(static_cast<std::int16_t>(parameter_count));
+    } catch (...) {
+        out.rollback(mark_);
+        throw;
     }
-    out.append_i16(static_cast<std::int16_t>(parameter_count));
 }
 
 bind_encoder::~bind_encoder() {
