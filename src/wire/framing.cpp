@@ -35,6 +35,9 @@ frame_reader::result frame_reader::next(std::span<const std::byte> input, frame&
     if (deliver_partial_) {
         // The previous call returned a frame that lived in partial_; the caller is done with it.
         partial_.clear();
+        if (partial_.capacity() > keep_reassembly_capacity) {
+            std::vector<std::byte>().swap(partial_);
+        }
         partial_need_ = 0;
         deliver_partial_ = false;
     }

@@ -32,6 +32,9 @@ struct frame {
 
 class frame_reader {
 public:
+    /// A reassembly buffer that grew past this (for one huge message) is freed once that
+    /// message has been handed out, so a connection does not pin its peak forever.
+    static constexpr std::size_t keep_reassembly_capacity = 256 * 1024;
     /// Default limit: 1 GiB, PostgreSQL's own MaxAllocSize for one field.
     static constexpr std::size_t default_max_message_size = std::size_t{1} << 30;
 
@@ -60,6 +63,8 @@ public:
     /// Bytes copied into the reassembly buffer so far (for benchmarks and tests).
     std::uint64_t copied_bytes() const noexcept { return copied_bytes_; }
     std::size_t max_message_size() const noexcept { return max_message_size_; }
+    /// Memory held by the reassembly buffer (for tests and benchmarks).
+    std::size_t reassembly_capacity() const noexcept { return partial_.capacity(); }
     void set_max_message_size(std::size_t n) noexcept { max_message_size_ = n; }
     /// Forgets any partial frame and error (for a new connection).
     void reset() noexcept;

@@ -203,6 +203,22 @@ TEST(FrameReader, ReassembledFrameIsDroppedOnTheNextCall) {
     EXPECT_FALSE(reader.has_partial());
 }
 
+TEST(FrameReader, HugeReassemblyBufferIsFreedAfterItsFrame) {
+    const bytes big = bb::data_row_builder().text(std::string(1 << 20, 'x')).frame();
+    const bytes small = bb::ready_for_query('I');
+    frame_reader reader;
+    frame f;
+    ASSERT_EQ(reader.next(std::span(big).first(100), f).st, st::need_more);
+    ASSERT_EQ(reader.next(std::span(big).subspan(100), f).st, st::frame);
+    EXPECT_EQ(f.body.size(), big.size() - 5);
+    EXPECT_GE(reader.reassembly_capacity(), big.size());
+    // A small straddling frame keeps its (small) buffer; the big one is released.
+    ASSERT_EQ(reader.next(std::span(small).first(3), f).st, st::need_more);
+    EXPECT_LE(reader.reassembly_capacity(), frame_reader::keep_reassembly_capacity);
+    ASSERT_EQ(reader.next(std::span(small).subspan(3), f).st, st::frame);
+    EXPECT_EQ(f.tag, 'Z');
+}
+
 TEST(FrameReader, SplitAtEveryByteBoundaryGivesTheSameFrames) {
     const bytes in = sample_stream();
     const auto expected = expected_sample_frames();
