@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <string>
 
@@ -28,26 +29,44 @@ namespace pgring::test {
 namespace {
 
 pg_cluster g_cluster;
+pg_cluster g_standby;
+
+// The standby is started on first use, from whichever thread asks first.
+std::mutex g_standby_mutex;
+bool g_standby_tried = false;
+bool g_standby_ok = false;
+std::string g_standby_error;
 
 // Everything the stop paths need, prepared before any of them can run, in plain char arrays so
 // the signal handler touches nothing but async-signal-safe calls.
 char g_bash[] = "/bin/bash";
 char g_script[4096];
-char g_dir[512];
 char g_stop[] = "stop";
-volatile sig_atomic_t g_active = 0;  // a cluster was started and is not stopped yet
-int g_watchdog_fd = -1;              // write end of the watchdog pipe
-pid_t g_watchdog_pid = -1;
 
-// Runs `bash tools/pgcluster stop DIR` and waits for it. Async-signal-safe.
-void stop_cluster_now() {
-    if (g_active == 0) {
+// One server this process started: its directory, whether it still has to be stopped, and the
+// watchdog that stops it if this process dies without running any handler.
+struct started_server {
+    char dir[512];
+    volatile sig_atomic_t active;  // started (or being started) and not stopped yet
+    int watchdog_fd;               // write end of the watchdog pipe
+    pid_t watchdog_pid;
+};
+
+// [0] the primary, [1] its standby. stop_all_now() goes from the back, so a standby is stopped
+// before the primary it streams from.
+constexpr std::size_t primary_slot = 0;
+constexpr std::size_t standby_slot = 1;
+started_server g_servers[2] = {{{}, 0, -1, -1}, {{}, 0, -1, -1}};
+
+// Runs `bash tools/pgcluster stop DIR` for one server and waits for it. Async-signal-safe.
+void stop_server_now(started_server& s) {
+    if (s.active == 0) {
         return;
     }
-    g_active = 0;
+    s.active = 0;
     const pid_t pid = fork();
     if (pid == 0) {
-        char* argv[] = {g_bash, g_script, g_stop, g_dir, nullptr};
+        char* argv[] = {g_bash, g_script, g_stop, s.dir, nullptr};
         execv(g_bash, argv);
         _exit(127);
     }
@@ -58,12 +77,19 @@ void stop_cluster_now() {
     }
 }
 
+// Stops every server this process started, the standby first. Async-signal-safe.
+void stop_all_now() {
+    for (std::size_t i = sizeof(g_servers) / sizeof(g_servers[0]); i-- > 0;) {
+        stop_server_now(g_servers[i]);
+    }
+}
+
 void at_exit_stop() {
-    stop_cluster_now();
+    stop_all_now();
 }
 
 void on_signal(int sig) {
-    stop_cluster_now();
+    stop_all_now();
     signal(sig, SIG_DFL);
     raise(sig);
 }
@@ -85,8 +111,9 @@ void install_stop_handlers() {
 }
 
 // A process in a session of its own that waits for EOF on a pipe only this process can write
-// to, then runs the stop command: it cleans up after SIGKILL or a crash, when no handler runs.
-void start_watchdog() {
+// to, then runs the stop command for `s`: it cleans up after SIGKILL or a crash, when no
+// handler runs.
+void start_watchdog(started_server& s) {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) {
         return;
@@ -111,26 +138,48 @@ void start_watchdog() {
         }
         char dash_c[] = "-c";
         char script[] = "cat >/dev/null; exec /bin/bash \"$0\" stop \"$1\"";
-        char* argv[] = {g_bash, dash_c, script, g_script, g_dir, nullptr};
+        char* argv[] = {g_bash, dash_c, script, g_script, s.dir, nullptr};
         execv(g_bash, argv);
         _exit(127);
     }
     close(fds[0]);
-    g_watchdog_fd = fds[1];
-    g_watchdog_pid = pid;
+    s.watchdog_fd = fds[1];
+    s.watchdog_pid = pid;
 }
 
-void end_watchdog() {
-    if (g_watchdog_fd >= 0) {
-        close(g_watchdog_fd);
-        g_watchdog_fd = -1;
+void end_watchdog(started_server& s) {
+    if (s.watchdog_fd >= 0) {
+        close(s.watchdog_fd);
+        s.watchdog_fd = -1;
     }
-    if (g_watchdog_pid > 0) {
+    if (s.watchdog_pid > 0) {
         int status = 0;
-        while (waitpid(g_watchdog_pid, &status, 0) < 0 && errno == EINTR) {
+        while (waitpid(s.watchdog_pid, &status, 0) < 0 && errno == EINTR) {
         }
-        g_watchdog_pid = -1;
+        s.watchdog_pid = -1;
     }
+}
+
+// Makes a fresh directory for a cluster (traversable by the postgres user the script runs the
+// server as), records it in `s` and arms every stop path for it before anything is started,
+// so a test program killed during the start still removes what the start left.
+bool prepare_server(started_server& s, const char* name_template, std::string& dir, std::string& why) {
+    std::string path = name_template;
+    if (mkdtemp(path.data()) == nullptr) {
+        why = std::string("mkdtemp failed: ") + std::strerror(errno);
+        return false;
+    }
+    chmod(path.c_str(), 0755);
+    if (path.size() >= sizeof(s.dir)) {
+        why = "path too long: " + path;
+        return false;
+    }
+    std::memcpy(s.dir, path.c_str(), path.size() + 1);
+    dir = path;
+    install_stop_handlers();
+    start_watchdog(s);
+    s.active = 1;
+    return true;
 }
 
 std::string shell_quote(std::string_view s) {
@@ -321,20 +370,16 @@ void pg_cluster_environment::SetUp() {
     if (access(script.c_str(), R_OK) != 0) {
         GTEST_FAIL() << "cannot find " << script << " (PGRING_SOURCE_ROOT)";
     }
-    char dir[] = "/tmp/pgring-test.XXXXXX";
-    if (mkdtemp(dir) == nullptr) {
-        GTEST_FAIL() << "mkdtemp failed: " << std::strerror(errno);
-    }
-    chmod(dir, 0755);
-    if (script.size() >= sizeof(g_script) || std::strlen(dir) >= sizeof(g_dir)) {
-        GTEST_FAIL() << "path too long";
+    if (script.size() >= sizeof(g_script)) {
+        GTEST_FAIL() << "path too long: " << script;
     }
     std::memcpy(g_script, script.c_str(), script.size() + 1);
-    std::memcpy(g_dir, dir, std::strlen(dir) + 1);
+    std::string dir;
+    std::string why;
+    if (!prepare_server(g_servers[primary_slot], "/tmp/pgring-test.XXXXXX", dir, why)) {
+        GTEST_FAIL() << why;
+    }
     c.dir_ = dir;
-    install_stop_handlers();
-    start_watchdog();
-    g_active = 1;
 
     std::string out;
     const int status = run_capture("/bin/bash " + shell_quote(script) + " start " + shell_quote(dir), out);
@@ -342,6 +387,19 @@ void pg_cluster_environment::SetUp() {
         GTEST_FAIL() << "tools/pgcluster start " << dir << " failed (exit " << status
                      << "); its messages are above";
     }
+    if (!c.read_settings(out, why)) {
+        GTEST_FAIL() << why;
+    }
+}
+
+void pg_cluster_environment::TearDown() {
+    stop_all_now();
+    for (started_server& s : g_servers) {
+        end_watchdog(s);
+    }
+}
+
+bool pg_cluster::read_settings(const std::string& out, std::string& why) {
     std::istringstream lines(out);
     std::string line;
     while (std::getline(lines, line)) {
@@ -355,31 +413,75 @@ void pg_cluster_environment::SetUp() {
         const std::string key = line.substr(0, eq);
         const std::string value = shell_unquote(std::string_view(line).substr(eq + 1));
         if (key == "PGRING_TEST_HOST") {
-            c.host_ = value;
+            host_ = value;
         } else if (key == "PGRING_TEST_PORT") {
-            c.port_ = static_cast<std::uint16_t>(std::atoi(value.c_str()));
+            port_ = static_cast<std::uint16_t>(std::atoi(value.c_str()));
         } else if (key == "PGRING_TEST_SOCKET_DIR") {
-            c.socket_dir_ = value;
+            socket_dir_ = value;
         } else if (key == "PGRING_TEST_DSN") {
-            c.dsn_ = value;
+            dsn_ = value;
         } else if (key == "PGRING_TEST_PASSWORD") {
-            c.password_ = value;
+            password_ = value;
         } else if (key == "PGRING_TEST_BINDIR") {
-            c.bindir_ = value;
+            bindir_ = value;
         }
     }
     connection_params p;
-    std::string why;
-    if (c.dsn_.empty() || c.port_ == 0 || parse_dsn(c.dsn_, p, &why)) {
-        GTEST_FAIL() << "tools/pgcluster printed no usable settings:\n" << out;
+    if (dsn_.empty() || port_ == 0 || parse_dsn(dsn_, p, &why)) {
+        why = "tools/pgcluster printed no usable settings:\n" + out;
+        return false;
     }
-    c.user_ = p.user;
-    c.database_ = p.database;
+    user_ = p.user;
+    database_ = p.database;
+    return true;
 }
 
-void pg_cluster_environment::TearDown() {
-    stop_cluster_now();
-    end_watchdog();
+const pg_cluster* pg_cluster::standby() const {
+    if (this != &g_cluster) {
+        return nullptr;
+    }
+    const std::lock_guard<std::mutex> lock(g_standby_mutex);
+    if (g_standby_tried) {
+        return g_standby_ok ? &g_standby : nullptr;
+    }
+    g_standby_tried = true;
+    if (!owned()) {
+        g_standby_error =
+            "PGRING_TEST_DSN names an existing server; a standby needs a cluster this test binary started";
+        return nullptr;
+    }
+    started_server& slot = g_servers[standby_slot];
+    std::string dir;
+    if (!prepare_server(slot, "/tmp/pgring-standby.XXXXXX", dir, g_standby_error)) {
+        return nullptr;
+    }
+    g_standby.dir_ = dir;
+    std::string out;
+    const int status = run_capture(
+        "/bin/bash " + shell_quote(g_script) + " standby " + shell_quote(dir_) + " " + shell_quote(dir), out);
+    if (status != 0) {
+        g_standby_error = "tools/pgcluster standby " + dir_ + " " + dir + " failed (exit " +
+                          std::to_string(status) + "); its messages are above";
+        stop_server_now(slot);
+        return nullptr;
+    }
+    if (!g_standby.read_settings(out, g_standby_error)) {
+        stop_server_now(slot);
+        return nullptr;
+    }
+    if (g_standby.bindir_.empty()) {
+        g_standby.bindir_ = bindir_;
+    }
+    g_standby_ok = true;
+    return &g_standby;
+}
+
+std::string pg_cluster::standby_error() const {
+    if (this != &g_cluster) {
+        return "only the primary, pg_cluster::get(), has a standby";
+    }
+    const std::lock_guard<std::mutex> lock(g_standby_mutex);
+    return g_standby_error;
 }
 
 bool register_pg_cluster() {

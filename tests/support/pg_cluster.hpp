@@ -16,6 +16,12 @@
 //     in a session of its own, waits for EOF on a pipe whose write end only the test process
 //     holds; when the process dies the kernel closes it and the watchdog runs the stop command.
 //
+// Standby: pg_cluster::get().standby() makes a hot standby of that server the first time a test
+// asks for it: `tools/pgcluster standby <primary dir> <fresh mktemp dir under /tmp>` (a
+// pg_basebackup streaming from the primary, read-only, pg_is_in_recovery() true, on a port and
+// socket dir of its own). It is stopped on the same paths as the primary, before it. There is
+// none when the primary came from PGRING_TEST_DSN; PGRING_SKIP_UNLESS_STANDBY() skips then.
+//
 // PGRING_TEST_DSN: postgresql://user[:password]@host[:port]/database. Tests that need the auth
 // roles of tools/pgcluster (pgring_trust, pgring_password, pgring_md5, pgring_scram) skip unless
 // PGRING_TEST_PASSWORD is also set (which says the server has those roles with that password,
@@ -80,8 +86,26 @@ public:
     /// Runs `sql` with psql as the superuser (-X -At -v ON_ERROR_STOP=1), for test setup.
     psql_result psql(std::string_view sql) const;
 
+    /// A hot standby of this server, streaming from it: read-only, pg_is_in_recovery() true,
+    /// the same roles, database and password, its own host/port/socket_dir()/dsn(). Started on
+    /// the first call (tools/pgcluster standby, a few seconds), then the same object each time.
+    /// Errors: nullptr when there is none, standby_error() says why: the server is not owned()
+    /// (PGRING_TEST_DSN), this is not pg_cluster::get(), or the start failed (the script's
+    /// messages are on stderr). A failed start is not retried.
+    /// Lifetime: valid while the environment is set up; stopped at its TearDown (or on any exit
+    /// path of the process, like the primary).
+    /// Thread: any; the first caller starts it, concurrent callers wait.
+    const pg_cluster* standby() const;
+    /// Why standby() returned nullptr (empty before the first call and after a success; on
+    /// another object than pg_cluster::get(), that only the primary has a standby).
+    std::string standby_error() const;
+
 private:
     friend class pg_cluster_environment;
+
+    // Takes the assignments `tools/pgcluster start|standby` printed; false (with `why`) when they
+    // name no usable server.
+    bool read_settings(const std::string& out, std::string& why);
 
     std::string host_;
     std::uint16_t port_ = 0;
@@ -124,4 +148,17 @@ std::string unique_name(std::string_view prefix);
             ::pgring::test::pg_cluster::get().socket_dir().empty()) {                                 \
             GTEST_SKIP() << "PGRING_TEST_SOCKET_DIR is not set: no unix socket";                      \
         }                                                                                             \
+    } while (false)
+
+/// In a test: skips it when the server has no standby (PGRING_TEST_DSN names an existing server),
+/// fails it when the standby could not be started. Afterwards pg_cluster::get().standby() is not
+/// null.
+#define PGRING_SKIP_UNLESS_STANDBY()                                                             \
+    do {                                                                                         \
+        if (!::pgring::test::pg_cluster::get().owned()) {                                        \
+            GTEST_SKIP() << "PGRING_TEST_DSN names an existing server: no standby can be made";  \
+        }                                                                                        \
+        if (::pgring::test::pg_cluster::get().standby() == nullptr) {                            \
+            GTEST_FAIL() << "no standby: " << ::pgring::test::pg_cluster::get().standby_error(); \
+        }                                                                                        \
     } while (false)
