@@ -57,6 +57,12 @@ enum class errc : int {
     cancelled,
     /// A conninfo string, URI or option value is invalid.
     invalid_conninfo,
+    /// The number of parameters given differs from the number the statement has.
+    wrong_parameter_count,
+    /// A query that must return exactly one row (query_one, query_value) returned another count.
+    unexpected_row_count,
+    /// Something pgring does not do (yet), such as TLS asked for by `sslmode=require`.
+    not_supported,
 };
 
 /// The category of `pgring::errc` codes; its name is "pgring".

@@ -3,11 +3,16 @@
 /// @file
 /// Umbrella header: includes every public pgring header.
 
+#include <pgring/blocking.hpp>
 #include <pgring/codec.hpp>
 #include <pgring/connect_options.hpp>
+#include <pgring/connection.hpp>
 #include <pgring/diagnostics.hpp>
 #include <pgring/error.hpp>
+#include <pgring/loop.hpp>
 #include <pgring/oid.hpp>
+#include <pgring/result.hpp>
+#include <pgring/row.hpp>
 #include <pgring/sqlstate.hpp>
 #include <pgring/task.hpp>
 #include <pgring/types.hpp>

@@ -37,6 +37,9 @@ public:
             case errc::timeout: return "timeout";
             case errc::cancelled: return "cancelled";
             case errc::invalid_conninfo: return "invalid connection string";
+            case errc::wrong_parameter_count: return "wrong number of parameters";
+            case errc::unexpected_row_count: return "the query did not return exactly one row";
+            case errc::not_supported: return "not supported";
         }
         return "unknown pgring error " + std::to_string(v);
     }
@@ -110,6 +113,9 @@ bool is_fatal(const std::error_code& ec) noexcept {
             case errc::timeout:
             case errc::cancelled:
             case errc::invalid_conninfo:
+            case errc::wrong_parameter_count:
+            case errc::unexpected_row_count:
+            case errc::not_supported:
                 return false;
             default:
                 return true;

@@ -40,6 +40,9 @@ constexpr errc all_errcs[] = {
     errc::timeout,
     errc::cancelled,
     errc::invalid_conninfo,
+    errc::wrong_parameter_count,
+    errc::unexpected_row_count,
+    errc::not_supported,
 };
 
 // --- packing ---------------------------------------------------------------------------------
@@ -260,6 +263,9 @@ TEST(IsFatal, ClientCodes) {
         {errc::timeout, false},
         {errc::cancelled, false},
         {errc::invalid_conninfo, false},
+        {errc::wrong_parameter_count, false},
+        {errc::unexpected_row_count, false},
+        {errc::not_supported, false},
     };
     EXPECT_EQ(std::size(rows), std::size(all_errcs));
     for (const row& r : rows) {

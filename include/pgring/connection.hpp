@@ -1,0 +1,387 @@
+#pragma once
+
+/// @file
+/// `pgring::connection`: the coroutine API. Connect, then `co_await` execute, query,
+/// query_one, query_value and prepare; every operation has a throwing form and a `try_` form
+/// that returns `pgring::result<T>`.
+///
+///     pgring::loop lp;
+///     lp.run([]() -> pgring::task<void> {
+///         auto conn = co_await pgring::connection::connect("postgresql://localhost/app");
+///         auto n = co_await conn.query_value<std::int64_t>("SELECT count(*) FROM t WHERE x > $1", 10);
+///     }());
+///
+/// Parameters are C++ values bound in binary through `pgring::codec<T>` (std::optional<T> for
+/// NULL; string types may bind to any parameter type, in text form). Every statement goes through
+/// the connection's statement cache: prepared once (Parse + Describe), then run with one Bind,
+/// Execute and Sync per call, one round trip.
+
+#include <pgring/codec.hpp>
+#include <pgring/connect_options.hpp>
+#include <pgring/diagnostics.hpp>
+#include <pgring/error.hpp>
+#include <pgring/loop.hpp>
+#include <pgring/oid.hpp>
+#include <pgring/result.hpp>
+#include <pgring/row.hpp>
+#include <pgring/task.hpp>
+
+#include <pgring/detail/shared_block.hpp>
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+namespace pgring {
+
+/// The per-connection cache of prepared statements (asyncpg's defaults).
+struct statement_cache_options {
+    /// Statements kept; 0 turns the cache off: each call then sends Parse/Bind/Describe/Execute/
+    /// Sync with the unnamed statement in one write (one round trip; works through poolers in
+    /// transaction mode).
+    std::size_t max_size = 100;
+    /// A statement older than this is prepared again on its next use (0: no limit).
+    std::chrono::seconds max_lifetime{300};
+    /// Statements with longer SQL text are not cached (they take the cache-off path).
+    std::size_t max_statement_length = 15 * 1024;
+};
+
+/// Settings of a connection that a connection string does not carry.
+struct connection_options {
+    statement_cache_options statement_cache;
+    /// Default timeout of every operation (0: none). On expiry pgring sends a CancelRequest,
+    /// waits for the server to finish the statement and reports `errc::timeout`.
+    std::chrono::milliseconds command_timeout{0};
+    /// How long to wait for the server after a CancelRequest before closing the connection.
+    std::chrono::milliseconds cancel_grace{5000};
+    /// Called for each NoticeResponse (WARNING, NOTICE, ...); empty ignores them.
+    std::function<void(const diagnostics&)> on_notice;
+};
+
+/// Options of one call; see connection::with().
+struct call_options {
+    /// Timeout of this call; nullopt: the connection's command_timeout; 0: none.
+    std::optional<std::chrono::milliseconds> timeout;
+};
+
+namespace detail {
+
+class connection_impl;
+struct prepared_statement;
+
+/// One parameter, type-erased: a pointer to the value and its codec's functions.
+struct param_ref {
+    const void* value = nullptr;
+    bool is_null = false;
+    /// The codec's string types can also be sent in text form, for any parameter type.
+    bool text_like = false;
+    oid_t preferred_oid = 0;
+    bool (*accepts)(oid_t) = nullptr;
+    std::size_t (*size)(const void* value, oid_t type) = nullptr;
+    std::error_code (*encode)(const void* value, oid_t type, std::span<std::byte> out) = nullptr;
+    /// For messages: the C++ type's name in the codec sense.
+    std::span<const std::byte> (*text)(const void* value) = nullptr;
+};
+
+template <class T>
+struct is_text_like : std::false_type {};
+template <>
+struct is_text_like<std::string> : std::true_type {};
+template <>
+struct is_text_like<std::string_view> : std::true_type {};
+template <class T>
+struct is_text_like<std::optional<T>> : is_text_like<T> {};
+
+template <class T>
+std::span<const std::byte> text_of(const void* v) noexcept {
+    if constexpr (is_text_like<T>::value) {
+        const T& value = *static_cast<const T*>(v);
+        if constexpr (is_optional<T>::value) {
+            return std::as_bytes(std::span<const char>(value->data(), value->size()));
+        } else {
+            return std::as_bytes(std::span<const char>(value.data(), value.size()));
+        }
+    } else {
+        (void)v;
+        return {};
+    }
+}
+
+template <has_codec T>
+param_ref make_param(const T& value) noexcept {
+    param_ref p;
+    p.value = &value;
+    p.is_null = pgring::is_null(value);
+    p.text_like = is_text_like<T>::value;
+    p.preferred_oid = codec<T>::preferred_oid;
+    p.accepts = [](oid_t type) { return codec<T>::accepts(type); };
+    p.size = [](const void* v, oid_t type) { return codec<T>::encoded_size(*static_cast<const T*>(v), type); };
+    p.encode = [](const void* v, oid_t type, std::span<std::byte> out) {
+        return codec<T>::encode(*static_cast<const T*>(v), type, out);
+    };
+    p.text = &text_of<T>;
+    return p;
+}
+
+/// How a parameter is held while a call runs: string literals and char pointers as
+/// std::string_view, everything else by reference.
+template <class A>
+using param_holder_t =
+    std::conditional_t<std::is_same_v<std::decay_t<A>, const char*> || std::is_same_v<std::decay_t<A>, char*>,
+                       std::string_view, const A&>;
+
+/// What a call returns to the facade.
+enum class call_kind : std::uint8_t { execute, query };
+
+}  // namespace detail
+
+class connection;
+
+/// A statement prepared explicitly with connection::prepare(): a named server-side statement
+/// with its parameter types and result columns. Run it with execute/query and friends.
+///
+/// Lifetime: the server-side statement lives until close() or the end of the connection; this
+/// object may outlive the connection (it then only describes the statement).
+/// Thread: the connection's loop thread.
+class statement {
+public:
+    statement() noexcept;
+    statement(const statement&) noexcept;
+    statement(statement&&) noexcept;
+    statement& operator=(const statement&) noexcept;
+    statement& operator=(statement&&) noexcept;
+    ~statement();
+    /// The server-side name.
+    const std::string& name() const noexcept;
+    /// The SQL text.
+    const std::string& sql() const noexcept;
+    /// Parameter types, from ParameterDescription.
+    std::span<const oid_t> parameter_types() const noexcept;
+    /// Result columns, from RowDescription (empty for a statement that returns none).
+    const std::vector<column>& columns() const noexcept;
+    explicit operator bool() const noexcept { return static_cast<bool>(p_); }
+
+private:
+    friend class connection;
+    friend class operations;
+    friend class detail::connection_impl;
+    detail::block_ptr<detail::prepared_statement> p_;
+};
+
+/// The operations of a connection, with a set of call options (see connection::with()).
+///
+/// Lifetime: refers to its connection; use it within one expression.
+/// Thread: the connection's loop thread.
+class operations {
+public:
+    /// Runs a statement that returns no rows (or whose rows are not wanted) and returns its
+    /// command tag and row count. Errors: throws `pgring::error` (server errors carry every
+    /// ErrorResponse field; the connection stays usable unless `is_fatal(e.code())`).
+    template <class... Args>
+    task<command_result> execute(std::string_view sql, const Args&... args) {
+        auto r = co_await try_execute(sql, args...);
+        co_return std::move(r).value();
+    }
+    /// Runs a prepared statement; see execute().
+    template <class... Args>
+    task<command_result> execute(const statement& stmt, const Args&... args) {
+        auto r = co_await try_execute(stmt, args...);
+        co_return std::move(r).value();
+    }
+    /// execute() without exceptions.
+    template <class... Args>
+    task<result<command_result>> try_execute(std::string_view sql, const Args&... args) {
+        return call_command(sql, nullptr, hold(args...));
+    }
+    template <class... Args>
+    task<result<command_result>> try_execute(const statement& stmt, const Args&... args) {
+        return call_command({}, &stmt, hold(args...));
+    }
+
+    /// Runs a query and returns all its rows. Lifetime: see `rows`.
+    template <class... Args>
+    task<rows> query(std::string_view sql, const Args&... args) {
+        auto r = co_await try_query(sql, args...);
+        co_return std::move(r).value();
+    }
+    template <class... Args>
+    task<rows> query(const statement& stmt, const Args&... args) {
+        auto r = co_await try_query(stmt, args...);
+        co_return std::move(r).value();
+    }
+    /// query() without exceptions.
+    template <class... Args>
+    task<result<rows>> try_query(std::string_view sql, const Args&... args) {
+        return call_rows(sql, nullptr, hold(args...));
+    }
+    template <class... Args>
+    task<result<rows>> try_query(const statement& stmt, const Args&... args) {
+        return call_rows({}, &stmt, hold(args...));
+    }
+
+    /// Runs a query that must return exactly one row and returns it (owned).
+    /// Errors: `errc::unexpected_row_count` for zero or several rows; as query().
+    template <class... Args>
+    task<row> query_one(std::string_view sql, const Args&... args) {
+        auto r = co_await try_query_one(sql, args...);
+        co_return std::move(r).value();
+    }
+    /// query_one() without exceptions.
+    template <class... Args>
+    task<result<row>> try_query_one(std::string_view sql, const Args&... args) {
+        return one_row(call_rows(sql, nullptr, hold(args...)));
+    }
+
+    /// Runs a query that must return exactly one row of one column and decodes that value as T
+    /// (std::optional<T> when it may be NULL).
+    /// Errors: `errc::unexpected_row_count`; `errc::type_mismatch` for a row of other than one
+    /// column; the codec's errors; as query().
+    template <has_codec T, class... Args>
+    task<T> query_value(std::string_view sql, const Args&... args) {
+        auto r = co_await try_query_value<T>(sql, args...);
+        co_return std::move(r).value();
+    }
+    /// query_value() without exceptions.
+    template <has_codec T, class... Args>
+    task<result<T>> try_query_value(std::string_view sql, const Args&... args) {
+        return one_value<T>(call_rows(sql, nullptr, hold(args...)));
+    }
+
+    /// Prepares `sql` as a named statement (Parse + Describe), outside the statement cache.
+    task<statement> prepare(std::string_view sql) {
+        auto r = co_await try_prepare(sql);
+        co_return std::move(r).value();
+    }
+    /// prepare() without exceptions.
+    task<result<statement>> try_prepare(std::string_view sql);
+
+protected:
+    friend class connection;
+    operations(detail::connection_impl* impl, call_options options) noexcept : impl_(impl), options_(options) {}
+    detail::connection_impl* impl_ = nullptr;
+    call_options options_;
+
+private:
+    template <class... Args>
+    static auto hold(const Args&... args) {
+        return std::tuple<detail::param_holder_t<Args>...>(args...);
+    }
+    template <class Tuple>
+    static auto refs(const Tuple& t) {
+        return std::apply([](const auto&... v) { return std::array<detail::param_ref, sizeof...(v)>{
+                                                     detail::make_param(v)...}; },
+                          t);
+    }
+    template <class Tuple>
+    task<result<command_result>> call_command(std::string_view sql, const statement* stmt, Tuple held) {
+        auto params = refs(held);
+        co_return co_await run_command(sql, stmt, params);
+    }
+    template <class Tuple>
+    task<result<rows>> call_rows(std::string_view sql, const statement* stmt, Tuple held) {
+        auto params = refs(held);
+        co_return co_await run_rows(sql, stmt, params);
+    }
+    static task<result<row>> one_row(task<result<rows>> t);
+    template <has_codec T>
+    static task<result<T>> one_value(task<result<rows>> t) {
+        result<row> r = co_await one_row(std::move(t));
+        if (!r) {
+            co_return failure{r.error(), r.diag()};
+        }
+        if (r->size() != 1) {
+            co_return failure{make_error_code(errc::type_mismatch),
+                              diagnostics{.client_message = "query_value: the row has " +
+                                                            std::to_string(r->size()) + " columns, not 1"}};
+        }
+        T value{};
+        if (const std::error_code ec = (*r)[0].get(value)) {
+            co_return failure{ec, diagnostics{.client_message = "query_value: cannot decode the value: " +
+                                                                ec.message()}};
+        }
+        co_return value;
+    }
+
+    task<result<command_result>> run_command(std::string_view sql, const statement* stmt,
+                                             std::span<const detail::param_ref> params);
+    task<result<rows>> run_rows(std::string_view sql, const statement* stmt,
+                                std::span<const detail::param_ref> params);
+};
+
+/// One connection to a PostgreSQL server, on the loop of the thread that made it.
+///
+/// Operations may be started by several coroutines at once: they are pipelined on the one
+/// connection and answered in order.
+///
+/// Lifetime: move-only; destroying it closes the connection (sending Terminate when idle) and
+/// fails operations still waiting with `errc::connection_closed`.
+/// Thread: the loop thread it was made on, for everything.
+class connection : public operations {
+public:
+    /// An unconnected object; only assignment and destruction are allowed.
+    connection() noexcept : operations(nullptr, {}) {}
+    connection(connection&& o) noexcept;
+    connection& operator=(connection&& o) noexcept;
+    ~connection();
+
+    /// Connects with a libpq connection string or URI, resolved as libpq does (PG* environment
+    /// variables, service file, password file; see resolve_connect_options()), on the calling
+    /// thread's loop `lp`: each host of the list in turn (each address of a name), until one
+    /// accepts the connection, authenticates (trust, password, md5, scram-sha-256) and matches
+    /// `target_session_attrs`. `connect_timeout` limits each attempt.
+    /// Errors: throws `pgring::error`: invalid_conninfo; the last attempt's error (a socket
+    /// error, a server error such as invalid_password, errc::timeout), with every attempt's
+    /// message in diag().client_message; errc::not_supported for sslmode=require and stronger
+    /// (TLS is not built yet).
+    static task<connection> connect(loop& lp, std::string_view conninfo, connection_options options = {});
+    /// connect() without exceptions.
+    static task<result<connection>> try_connect(loop& lp, std::string_view conninfo,
+                                                connection_options options = {});
+    /// connect() with options already resolved.
+    static task<result<connection>> try_connect(loop& lp, connect_options target, connection_options options = {});
+
+    /// These operations with other call options: `co_await conn.with({.timeout = 2s}).query(...)`.
+    operations with(call_options options) noexcept { return operations(impl_, options); }
+
+    /// Sends a CancelRequest for the statement the server is running now (on a side
+    /// connection); the operation waiting for it fails with SQLSTATE 57014 (query_canceled).
+    void cancel();
+
+    /// Sends Terminate and closes the connection; operations still waiting fail.
+    void close() noexcept;
+
+    /// True until the connection is closed or broken.
+    bool is_open() const noexcept;
+    /// 'I' idle, 'T' in a transaction block, 'E' in a failed one (as of the last ReadyForQuery).
+    char transaction_status() const noexcept;
+    /// The server's value of a reported run-time parameter (server_version, TimeZone, ...).
+    std::optional<std::string> parameter(std::string_view name) const;
+    /// The backend's process ID (pg_backend_pid()).
+    std::int32_t backend_pid() const noexcept;
+    /// Statements in the statement cache.
+    std::size_t cached_statements() const noexcept;
+    /// Statements prepared for the cache (Parse + Describe) over the connection's life.
+    std::uint64_t statements_prepared() const noexcept;
+    /// Bytes of input copied to reassemble messages that spanned receive buffers.
+    std::uint64_t copied_bytes() const noexcept;
+
+    /// Low level: the implementation.
+    detail::connection_impl* impl() const noexcept { return impl_; }
+
+private:
+    explicit connection(detail::connection_impl* impl) noexcept : operations(impl, {}) {}
+    friend class detail::connection_impl;
+};
+
+}  // namespace pgring

@@ -1,0 +1,481 @@
+// pgring::connection and detail::connection_impl: the statement paths drawn in
+// connection_impl.hpp.
+
+#include <pgring/connection.hpp>
+#include <pgring/sqlstate.hpp>
+
+#include "client/connection_impl.hpp"
+#include "driver/exchanges.hpp"
+#include "driver/rows_builder.hpp"
+
+#include <array>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace pgring::detail {
+
+namespace {
+
+using driver::binary_format;
+using driver::format_list;
+using driver::text_format;
+
+bool is_cached_plan_error(const std::error_code& ec, const diagnostics& d) {
+    return ec == sqlstate::feature_not_supported &&
+           (d.routine == "RevalidateCachedQuery" ||
+            d.message.find("cached plan must not change result type") != std::string::npos);
+}
+
+struct wait_ready {
+    prepared_statement& st;
+    bool await_ready() const noexcept { return st.ready; }
+    void await_suspend(std::coroutine_handle<> h) { st.waiters.push_back(h); }
+    void await_resume() const noexcept {}
+};
+
+}  // namespace
+
+connection_impl::connection_impl(loop_impl& lp, driver::channel* ch, connection_options options)
+    : loop_(lp), ch_(ch), options_(std::move(options)), cache_(options_.statement_cache) {}
+
+connection_impl::~connection_impl() {
+    close();
+}
+
+void connection_impl::close() noexcept {
+    if (ch_ != nullptr) {
+        ch_->terminate();
+        driver::channel::destroy(ch_);
+        ch_ = nullptr;
+    }
+}
+
+std::string connection_impl::next_name(char kind) {
+    std::string name = "__pgring_";
+    name += kind;
+    name += std::to_string(++name_counter_);
+    return name;
+}
+
+driver::clock::time_point connection_impl::deadline_of(const call_options& call) const noexcept {
+    const std::chrono::milliseconds t = call.timeout.value_or(options_.command_timeout);
+    if (t.count() <= 0) {
+        return driver::clock::time_point::max();
+    }
+    return driver::clock::now() + t;
+}
+
+void connection_impl::close_retired(statement_cache::retired_list& retired) {
+    for (auto& st : retired) {
+        if (st->ready && ch_ != nullptr && !ch_->broken()) {
+            // Answered by CloseComplete ahead of the next request's messages; no Sync needed.
+            (void)ch_->session().send_close(ch_->out(), 'S', st->name);
+        }
+    }
+    retired.clear();
+}
+
+task<std::error_code> connection_impl::describe(prepared_statement& st, diagnostics& diag,
+                                                driver::clock::time_point deadline) {
+    wire::session& s = ch_->session();
+    wire::write_buffer& out = ch_->out();
+    const auto mark = out.get_mark();
+    std::error_code ec = s.send_parse(out, st.name, st.sql);
+    if (!ec) {
+        ec = s.send_describe_statement(out, st.name);
+    }
+    if (!ec) {
+        ec = s.send_sync(out);
+    }
+    if (ec) {
+        // Only an embedded NUL or an oversized text gets here, before anything was queued
+        // for the server (the session checks before it writes).
+        out.rollback(mark);
+        diag.client_message = "cannot send the statement: " + ec.message();
+        co_return ec;
+    }
+    driver::describe_exchange x;
+    x.syncs = 1;
+    x.deadline = deadline;
+    ch_->submit(x);
+    co_await x;
+    if (x.ec) {
+        diag = std::move(x.diag);
+        co_return x.ec;
+    }
+    st.parameter_types = std::move(x.parameter_types);
+    st.columns = x.columns ? std::move(x.columns) : column_set::make();
+    st.prepared_at = driver::clock::now();
+    ++prepared_count_;
+    co_return std::error_code{};
+}
+
+task<std::error_code> connection_impl::cached_statement(std::string_view sql, block_ptr<prepared_statement>& out,
+                                                        diagnostics& diag, driver::clock::time_point deadline) {
+    statement_cache::retired_list retired;
+    for (;;) {
+        prepared_statement* found = cache_.find(sql, driver::clock::now(), retired);
+        close_retired(retired);
+        if (found == nullptr) {
+            break;
+        }
+        block_ptr<prepared_statement> keep(found);
+        retain(found);
+        if (!found->ready) {
+            co_await wait_ready{*found};
+            if (!found->ready) {
+                continue;  // its prepare failed and it left the cache: prepare again
+            }
+        }
+        out = std::move(keep);
+        co_return std::error_code{};
+    }
+    block_ptr<prepared_statement> st = prepared_statement::make();
+    st->name = next_name('c');
+    st->sql.assign(sql.data(), sql.size());
+    cache_.insert(st, retired);
+    close_retired(retired);
+    const std::error_code ec = co_await describe(*st, diag, deadline);
+    if (ec) {
+        cache_.erase(st.get(), retired);
+        retired.clear();  // it was never prepared: nothing to Close
+    } else {
+        st->ready = true;
+    }
+    for (std::coroutine_handle<> h : std::exchange(st->waiters, {})) {
+        loop_.schedule(h);
+    }
+    if (!ec) {
+        out = std::move(st);
+    }
+    co_return ec;
+}
+
+task<std::error_code> connection_impl::execute_prepared(prepared_statement& st, std::span<const param_ref> params,
+                                                        rows& out, bool keep_rows, diagnostics& diag,
+                                                        driver::clock::time_point deadline) {
+    if (params.size() != st.parameter_types.size()) {
+        diag.client_message = "the statement has " + std::to_string(st.parameter_types.size()) +
+                              " parameters but " + std::to_string(params.size()) + " were given";
+        co_return make_error_code(errc::wrong_parameter_count);
+    }
+    format_list formats(params.size());
+    if (std::error_code ec = driver::choose_formats(st.parameter_types, params, formats, diag)) {
+        co_return ec;
+    }
+    wire::session& s = ch_->session();
+    wire::write_buffer& out_buf = ch_->out();
+    const auto mark = out_buf.get_mark();
+    if (std::error_code ec = driver::write_bind(s, out_buf, st.name, st.parameter_types, params, formats, diag)) {
+        co_return ec;
+    }
+    std::error_code ec =
+        s.send_execute(out_buf, "", 0, static_cast<std::int32_t>(st.columns ? st.columns->columns.size() : 0));
+    if (!ec) {
+        ec = s.send_sync(out_buf);
+    }
+    if (ec) {
+        out_buf.rollback(mark);
+        diag.client_message = "cannot send the statement: " + ec.message();
+        co_return ec;
+    }
+    driver::rows_exchange x(out, st.columns, keep_rows);
+    x.deadline = deadline;
+    ch_->submit(x);
+    co_await x;
+    if (x.ec) {
+        diag = std::move(x.diag);
+    }
+    co_return x.ec;
+}
+
+task<std::error_code> connection_impl::execute_unnamed(std::string_view sql, std::span<const param_ref> params,
+                                                       rows& out, bool keep_rows, diagnostics& diag,
+                                                       driver::clock::time_point deadline) {
+    // Declared types: the codec's preferred type; strings as "unknown" in text form, so the
+    // server infers the type and parses the text as it would a literal.
+    std::vector<oid_t> declared(params.size());
+    format_list formats(params.size());
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        const param_ref& p = params[i];
+        if (p.text_like) {
+            declared[i] = 0;
+            formats[i] = text_format;
+        } else {
+            declared[i] = p.preferred_oid;
+            formats[i] = binary_format;
+            if (!p.is_null && p.preferred_oid == 0) {
+                diag.client_message = "parameter $" + std::to_string(i + 1) +
+                                      ": its C++ type has no preferred PostgreSQL type; use the statement cache";
+                co_return make_error_code(errc::type_mismatch);
+            }
+        }
+    }
+    wire::session& s = ch_->session();
+    wire::write_buffer& out_buf = ch_->out();
+    const auto mark = out_buf.get_mark();
+    std::error_code ec = s.send_parse(out_buf, "", sql, declared);
+    if (ec) {
+        out_buf.rollback(mark);
+        diag.client_message = "cannot send the statement: " + ec.message();
+        co_return ec;
+    }
+    std::error_code bind_ec = driver::write_bind(s, out_buf, "", declared, params, formats, diag);
+    if (!bind_ec) {
+        ec = s.send_describe_portal(out_buf, "");
+        if (!ec) {
+            ec = s.send_execute(out_buf, "", 0, -1);
+        }
+    }
+    // The Parse is queued in the session either way: always end with a Sync so the stream
+    // stays in step, and report the encoding error once the server has answered.
+    if (const std::error_code sync_ec = s.send_sync(out_buf); sync_ec && !ec) {
+        ec = sync_ec;
+    }
+    driver::rows_exchange x(out, {}, keep_rows);
+    x.deadline = deadline;
+    ch_->submit(x);
+    co_await x;
+    if (bind_ec || ec) {
+        co_return bind_ec ? bind_ec : ec;
+    }
+    if (x.ec) {
+        diag = std::move(x.diag);
+    }
+    co_return x.ec;
+}
+
+task<std::error_code> connection_impl::run(std::string_view sql, const statement* stmt,
+                                           std::span<const param_ref> params, rows& out, bool keep_rows,
+                                           diagnostics& diag, const call_options& call) {
+    if (ch_ == nullptr) {
+        diag.client_message = "the connection is closed";
+        co_return make_error_code(errc::connection_closed);
+    }
+    if (std::error_code ec = ch_->usable(&diag)) {
+        co_return ec;
+    }
+    const driver::clock::time_point deadline = deadline_of(call);
+    if (stmt != nullptr) {
+        if (!stmt->p_) {
+            diag.client_message = "the statement is empty";
+            co_return make_error_code(errc::invalid_state);
+        }
+        co_return co_await execute_prepared(*stmt->p_, params, out, keep_rows, diag, deadline);
+    }
+    if (!cache_.caches(sql)) {
+        co_return co_await execute_unnamed(sql, params, out, keep_rows, diag, deadline);
+    }
+    for (int attempt = 0;; ++attempt) {
+        block_ptr<prepared_statement> st;
+        if (std::error_code ec = co_await cached_statement(sql, st, diag, deadline)) {
+            co_return ec;
+        }
+        std::error_code ec = co_await execute_prepared(*st, params, out, keep_rows, diag, deadline);
+        if (ec && is_cached_plan_error(ec, diag)) {
+            // The table changed under the statement: its result type is stale. Drop it; outside a
+            // transaction a fresh prepare and one retry are safe (nothing ran).
+            statement_cache::retired_list retired;
+            cache_.erase(st.get(), retired);
+            close_retired(retired);
+            if (attempt == 0 && ch_->session().transaction_status() == 'I') {
+                rows::builder::clear(out);
+                diag.clear();
+                continue;
+            }
+        }
+        co_return ec;
+    }
+}
+
+task<std::error_code> connection_impl::prepare_named(std::string_view sql, block_ptr<prepared_statement>& out,
+                                                     diagnostics& diag, const call_options& call) {
+    if (ch_ == nullptr) {
+        diag.client_message = "the connection is closed";
+        co_return make_error_code(errc::connection_closed);
+    }
+    if (std::error_code ec = ch_->usable(&diag)) {
+        co_return ec;
+    }
+    block_ptr<prepared_statement> st = prepared_statement::make();
+    st->name = next_name('s');
+    st->sql.assign(sql.data(), sql.size());
+    if (std::error_code ec = co_await describe(*st, diag, deadline_of(call))) {
+        co_return ec;
+    }
+    st->ready = true;
+    out = std::move(st);
+    co_return std::error_code{};
+}
+
+}  // namespace pgring::detail
+
+namespace pgring {
+
+// ---- statement -----------------------------------------------------------------------------------
+
+statement::statement() noexcept = default;
+statement::statement(const statement&) noexcept = default;
+statement::statement(statement&&) noexcept = default;
+statement& statement::operator=(const statement&) noexcept = default;
+statement& statement::operator=(statement&&) noexcept = default;
+statement::~statement() = default;
+
+const std::string& statement::name() const noexcept {
+    return p_->name;
+}
+const std::string& statement::sql() const noexcept {
+    return p_->sql;
+}
+std::span<const oid_t> statement::parameter_types() const noexcept {
+    return p_->parameter_types;
+}
+const std::vector<column>& statement::columns() const noexcept {
+    return p_->columns->columns;
+}
+
+// ---- operations -----------------------------------------------------------------------------------
+
+namespace {
+
+failure make_failure(std::error_code ec, diagnostics diag) {
+    if (diag.message.empty() && diag.client_message.empty()) {
+        diag.client_message = ec.message();
+    }
+    return failure{ec, std::move(diag)};
+}
+
+}  // namespace
+
+task<result<command_result>> operations::run_command(std::string_view sql, const statement* stmt,
+                                                     std::span<const detail::param_ref> params) {
+    rows r;
+    diagnostics diag;
+    if (impl_ == nullptr) {
+        co_return make_failure(make_error_code(errc::connection_closed), {});
+    }
+    if (const std::error_code ec = co_await impl_->run(sql, stmt, params, r, false, diag, options_)) {
+        co_return make_failure(ec, std::move(diag));
+    }
+    co_return command_result{r.command_tag(), r.rows_affected()};
+}
+
+task<result<rows>> operations::run_rows(std::string_view sql, const statement* stmt,
+                                        std::span<const detail::param_ref> params) {
+    rows r;
+    diagnostics diag;
+    if (impl_ == nullptr) {
+        co_return make_failure(make_error_code(errc::connection_closed), {});
+    }
+    if (const std::error_code ec = co_await impl_->run(sql, stmt, params, r, true, diag, options_)) {
+        co_return make_failure(ec, std::move(diag));
+    }
+    co_return std::move(r);
+}
+
+task<result<row>> operations::one_row(task<result<rows>> t) {
+    result<rows> r = co_await std::move(t);
+    if (!r) {
+        co_return failure{r.error(), r.diag()};
+    }
+    if (r->size() != 1) {
+        co_return failure{make_error_code(errc::unexpected_row_count),
+                          diagnostics{.client_message = "the query returned " + std::to_string(r->size()) +
+                                                        " rows, not exactly one"}};
+    }
+    co_return r->to_row(0);
+}
+
+task<result<statement>> operations::try_prepare(std::string_view sql) {
+    if (impl_ == nullptr) {
+        co_return make_failure(make_error_code(errc::connection_closed), {});
+    }
+    diagnostics diag;
+    statement st;
+    if (const std::error_code ec = co_await impl_->prepare_named(sql, st.p_, diag, options_)) {
+        co_return make_failure(ec, std::move(diag));
+    }
+    co_return std::move(st);
+}
+
+// ---- connection -----------------------------------------------------------------------------------
+
+connection::connection(connection&& o) noexcept : operations(std::exchange(o.impl_, nullptr), o.options_) {}
+
+connection& connection::operator=(connection&& o) noexcept {
+    if (this != &o) {
+        delete impl_;
+        impl_ = std::exchange(o.impl_, nullptr);
+        options_ = o.options_;
+    }
+    return *this;
+}
+
+connection::~connection() {
+    delete impl_;
+}
+
+task<connection> connection::connect(loop& lp, std::string_view conninfo, connection_options options) {
+    result<connection> r = co_await try_connect(lp, conninfo, std::move(options));
+    co_return std::move(r).value();
+}
+
+task<result<connection>> connection::try_connect(loop& lp, std::string_view conninfo, connection_options options) {
+    connect_options target;
+    std::string message;
+    if (const std::error_code ec = resolve_connect_options(conninfo, target, message)) {
+        co_return failure{ec, diagnostics{.client_message = message}};
+    }
+    co_return co_await try_connect(lp, std::move(target), std::move(options));
+}
+
+task<result<connection>> connection::try_connect(loop& lp, connect_options target, connection_options options) {
+    return detail::connection_impl::connect(lp, std::move(target), std::move(options));
+}
+
+void connection::cancel() {
+    if (impl_ != nullptr && impl_->channel().session().in_flight() > 0) {
+        impl_->channel().send_cancel();
+    }
+}
+
+void connection::close() noexcept {
+    if (impl_ != nullptr) {
+        impl_->close();
+    }
+}
+
+bool connection::is_open() const noexcept {
+    return impl_ != nullptr && impl_->has_channel() && !impl_->channel().broken();
+}
+
+char connection::transaction_status() const noexcept {
+    return is_open() ? impl_->channel().session().transaction_status() : 'I';
+}
+
+std::optional<std::string> connection::parameter(std::string_view name) const {
+    if (impl_ == nullptr || !impl_->has_channel()) {
+        return std::nullopt;
+    }
+    const auto v = impl_->channel().session().parameter(name);
+    return v ? std::optional<std::string>(std::string(*v)) : std::nullopt;
+}
+
+std::int32_t connection::backend_pid() const noexcept {
+    return impl_ != nullptr && impl_->has_channel() ? impl_->channel().session().backend_key().process_id : 0;
+}
+
+std::size_t connection::cached_statements() const noexcept {
+    return impl_ != nullptr ? impl_->cache().size() : 0;
+}
+
+std::uint64_t connection::statements_prepared() const noexcept {
+    return impl_ != nullptr ? impl_->statements_prepared() : 0;
+}
+
+std::uint64_t connection::copied_bytes() const noexcept {
+    return impl_ != nullptr && impl_->has_channel() ? impl_->channel().copied_bytes() : 0;
+}
+
+}  // namespace pgring

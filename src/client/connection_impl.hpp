@@ -1,0 +1,85 @@
+#pragma once
+
+// detail::connection_impl: what a pgring::connection is made of, one driver::channel plus the
+// statement cache, and the one non-throwing implementation of every facade operation.
+//
+// A call (run()):
+//
+//   cache on and SQL short enough:
+//     find in cache ----miss----> Parse(name) + Describe(S) + Sync   (describe_exchange)
+//        | hit (or waited for a concurrent prepare)           | insert, Close the evicted
+//        v                                                    v
+//     Bind(name, params in binary, or text for strings) + Execute + Sync   (rows_exchange)
+//        | "cached plan must not change result type", not in a transaction:
+//        +--> drop the statement, prepare again, retry once
+//
+//   cache off (max_size 0) or long SQL: one write, one round trip, unnamed statement:
+//     Parse("", declared types) + Bind + Describe(P) + Execute + Sync
+//
+// Thread: the connection's loop thread.
+
+#include <pgring/connection.hpp>
+#include <pgring/result.hpp>
+
+#include "client/statement_cache.hpp"
+#include "driver/channel.hpp"
+#include "driver/loop_impl.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+namespace pgring::detail {
+
+class connection_impl {
+public:
+    connection_impl(loop_impl& lp, driver::channel* ch, connection_options options);
+    ~connection_impl();
+    connection_impl(const connection_impl&) = delete;
+    connection_impl& operator=(const connection_impl&) = delete;
+
+    /// Connects (see connection::try_connect).
+    static task<result<connection>> connect(loop& lp, connect_options target, connection_options options);
+
+    /// Runs `sql` (or `stmt` when given) with `params`; rows go to `out` when `keep_rows`.
+    task<std::error_code> run(std::string_view sql, const statement* stmt, std::span<const param_ref> params,
+                              rows& out, bool keep_rows, diagnostics& diag, const call_options& call);
+    /// Prepares a named statement outside the cache.
+    task<std::error_code> prepare_named(std::string_view sql, block_ptr<prepared_statement>& out,
+                                        diagnostics& diag, const call_options& call);
+
+    bool has_channel() const noexcept { return ch_ != nullptr; }
+    driver::channel& channel() noexcept { return *ch_; }
+    const driver::channel& channel() const noexcept { return *ch_; }
+    const statement_cache& cache() const noexcept { return cache_; }
+    std::uint64_t statements_prepared() const noexcept { return prepared_count_; }
+    void close() noexcept;
+
+private:
+    driver::clock::time_point deadline_of(const call_options& call) const noexcept;
+    // Parse + Describe + Sync for `st` (name and sql set), filling its types and columns.
+    task<std::error_code> describe(prepared_statement& st, diagnostics& diag, driver::clock::time_point deadline);
+    // Finds or prepares the cached statement for `sql`.
+    task<std::error_code> cached_statement(std::string_view sql, block_ptr<prepared_statement>& out,
+                                           diagnostics& diag, driver::clock::time_point deadline);
+    // Bind + Execute + Sync of a described statement.
+    task<std::error_code> execute_prepared(prepared_statement& st, std::span<const param_ref> params, rows& out,
+                                           bool keep_rows, diagnostics& diag, driver::clock::time_point deadline);
+    // Parse("") + Bind + Describe(P) + Execute + Sync in one write.
+    task<std::error_code> execute_unnamed(std::string_view sql, std::span<const param_ref> params, rows& out,
+                                          bool keep_rows, diagnostics& diag, driver::clock::time_point deadline);
+    void close_retired(statement_cache::retired_list& retired);
+    std::string next_name(char kind);
+
+    loop_impl& loop_;
+    driver::channel* ch_;
+    connection_options options_;
+    statement_cache cache_;
+    std::uint64_t name_counter_ = 0;
+    std::uint64_t prepared_count_ = 0;
+};
+
+}  // namespace pgring::detail

@@ -1,0 +1,232 @@
+#pragma once
+
+// driver::channel: one PostgreSQL connection on a loop. It binds a wire::session to a socket
+// and performs what the session asks: bytes in from the loop's receive buffers, bytes out from
+// the session's write_buffer.
+//
+//   caller coroutine                       channel                             kernel
+//   ----------------                       -------                             ------
+//   session().send_*(out())   -- writes -> write_buffer (sealed chunks)
+//   submit(req); co_await     -- queues -> requests_ (FIFO, one per Sync)
+//                                          flush() once per turn ------------> sendmsg(iovec/chunk)
+//                                          on_data(lease) <------------------- multishot recv
+//                                          session.consume() -> events -> requests_.front()
+//   resumed by the loop turn  <- schedule -- front's last ReadyForQuery: done
+//
+// Requests (driver::request) live in the awaiting coroutine frames and are answered in order,
+// so any number of coroutines can pipeline on one channel. A request ends at its `syncs`-th
+// ReadyForQuery (the startup request at the session's `ready` event); an ErrorResponse on the
+// way is kept in it and the session drains to ReadyForQuery, leaving the channel usable.
+//
+// Receive buffers: events point into the buffer being consumed. A result that wants to keep a
+// DataRow without copying takes a reference on that buffer (current_block()); the buffer goes
+// back to the pool when the channel and every such result are done with it. When the pool runs
+// low, borrowing stops (may_borrow()) and results copy, so results can never starve the recv.
+//
+// Deadlines: each request may carry one. The channel keeps one timer armed at the earliest
+// deadline. When the front request's deadline passes, a CancelRequest goes to the server on a
+// side connection and the request keeps draining to its ReadyForQuery (it then fails with
+// errc::timeout); if the server does not answer within a grace period, or the request is the
+// startup, the channel is broken and every request fails with errc::timeout.
+//
+// Teardown: destroy() shuts the socket down and frees the channel once the kernel has let go of
+// its ops; requests still queued fail with errc::connection_closed.
+//
+// Thread: the loop thread only.
+
+#include <pgring/diagnostics.hpp>
+#include <pgring/error.hpp>
+
+#include <pgring/detail/shared_block.hpp>
+
+#include "driver/loop_impl.hpp"
+#include "ring/buffer_pool.hpp"
+#include "ring/socket_ops.hpp"
+#include "ring/timeout.hpp"
+#include "wire/session.hpp"
+#include "wire/write_buffer.hpp"
+
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <array>
+#include <chrono>
+#include <coroutine>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <system_error>
+
+namespace pgring::driver {
+
+class channel;
+
+/// A ring op record that knows its channel (the ring hands callbacks the op's address).
+template <class Op>
+struct owned : Op {
+    channel* owner = nullptr;
+};
+
+using clock = std::chrono::steady_clock;
+
+/// One exchange with the server, from its first message to its last ReadyForQuery.
+/// Lifetime: in the awaiting coroutine's frame; must stay until `done`.
+struct request {
+    /// Called for each event of this request except errors and ReadyForQuery, which the channel
+    /// handles (null: ignore them).
+    using event_fn = void (*)(request& r, const wire::event& ev, channel& c);
+    event_fn on_event = nullptr;
+    void* context = nullptr;  ///< for on_event
+    /// ReadyForQuery events that end the request; 0 for the startup request (ends at `ready`).
+    std::uint32_t syncs = 1;
+    /// When to cancel; clock::time_point::max() for never.
+    clock::time_point deadline = clock::time_point::max();
+
+    // Outcome.
+    bool done = false;
+    std::error_code ec;  ///< first error (server error, timeout, connection loss)
+    diagnostics diag;    ///< its fields
+
+    // Channel bookkeeping.
+    std::coroutine_handle<> waiter;
+    request* next = nullptr;
+    bool cancel_sent = false;
+    clock::time_point grace_deadline = clock::time_point::max();
+
+    /// Awaits the request: resumes when done (at once if it already is).
+    auto operator co_await() noexcept {
+        struct awaiter {
+            request& r;
+            bool await_ready() const noexcept { return r.done; }
+            void await_suspend(std::coroutine_handle<> h) noexcept { r.waiter = h; }
+            void await_resume() const noexcept {}
+        };
+        return awaiter{*this};
+    }
+};
+
+/// A receive buffer shared by the channel and the results that borrow rows from it.
+struct shared_lease : detail::shared_block {
+    ring::buffer_lease lease;
+};
+
+/// What a channel needs besides the session options.
+struct channel_options {
+    /// How long to wait for the server after a CancelRequest before giving the connection up.
+    std::chrono::milliseconds cancel_grace{5000};
+    /// Called for every NoticeResponse (may be empty).
+    std::function<void(const diagnostics&)> on_notice;
+    /// Called for every NotificationResponse (may be empty).
+    std::function<void(std::int32_t pid, std::string_view channel, std::string_view payload)> on_notification;
+};
+
+class channel {
+public:
+    channel(detail::loop_impl& lp, wire::session_options session_options, channel_options options);
+    channel(const channel&) = delete;
+    channel& operator=(const channel&) = delete;
+
+    /// Tears the channel down (see the file comment); the object is freed once the kernel is done
+    /// with its ops, which may be now.
+    static void destroy(channel* c) noexcept;
+
+    /// Connects to `addr` and runs the startup (authentication, parameters) as request `r`
+    /// (syncs 0), with `timeout` for the whole of it (zero: none).
+    void start(const sockaddr* addr, socklen_t addr_size, request& r, std::chrono::milliseconds timeout);
+
+    wire::session& session() noexcept { return session_; }
+    wire::write_buffer& out() noexcept { return out_; }
+    detail::loop_impl& loop() noexcept { return loop_; }
+
+    /// connection_closed (with diagnostics in `diag`) once the channel is broken or closed.
+    std::error_code usable(diagnostics* diag = nullptr) const;
+    /// True once the channel is broken or closed.
+    bool broken() const noexcept { return broken_; }
+
+    /// Queues `r`, whose messages are already in out(), and schedules the flush.
+    void submit(request& r);
+
+    /// Sends a CancelRequest for whatever the server is running now, on a side connection.
+    void send_cancel();
+
+    /// Sends Terminate and closes the socket once it is out. Requests still queued fail.
+    void terminate();
+
+    /// Writes out() with one sendmsg if nothing is being sent; called by the loop turn.
+    void flush();
+
+    /// The receive buffer being consumed, shared: the caller gets one reference. Null when
+    /// `p` does not lie in it (a reassembled message) or borrowing is off (may_borrow()).
+    detail::shared_block* borrow(const std::byte* p, std::size_t n);
+
+    /// Bytes of input copied to reassemble split messages.
+    std::uint64_t copied_bytes() const noexcept { return session_.copied_bytes(); }
+
+private:
+    ~channel();
+
+    static void on_connected(ring::connect_op& op, int res);
+    static void on_data(ring::recv_op& op, int res, ring::buffer_lease lease);
+    static void on_sent(ring::op_base* op, int res, unsigned flags);
+    static void on_timer(ring::op_base* op, int res, unsigned flags);
+    static void on_ignored(ring::op_base* op, int res, unsigned flags);
+    static void on_starve_timer(ring::op_base* op, int res, unsigned flags);
+
+    void enqueue(request& r);
+    void schedule_flush();
+    void arm_recv();
+    void feed(ring::buffer_lease lease);
+    void dispatch(const wire::event& ev);
+    void finish_front();
+    void complete(request& r);
+    void fail_all(std::error_code ec, const diagnostics& diag, bool shutdown = true);
+    void fail_all(std::error_code ec, std::string message);
+    void shutdown_socket() noexcept;
+    void arm_timer();
+    void check_deadlines();
+    bool may_borrow() const noexcept;
+    bool kernel_idle() const noexcept;
+    void maybe_free() noexcept;
+
+    detail::loop_impl& loop_;
+    wire::session session_;
+    channel_options options_;
+    wire::write_buffer out_;
+    int fd_ = -1;
+    sockaddr_storage peer_{};
+    socklen_t peer_size_ = 0;
+
+    request* head_ = nullptr;  // requests_ FIFO (intrusive)
+    request* tail_ = nullptr;
+
+    owned<ring::connect_op> connect_;
+    owned<ring::linked_timeout> connect_deadline_;
+    owned<ring::recv_op> recv_;
+    owned<ring::send_op> send_;
+    static constexpr std::size_t max_iov = 64;
+    std::array<iovec, max_iov> iov_{};
+    bool sending_ = false;
+    bool flush_queued_ = false;
+    bool recv_armed_ = false;
+    bool starved_ = false;  // the pool ran dry: re-arm the recv at the next flush
+
+    owned<ring::timeout_op> timer_;
+    owned<ring::timeout_op> starve_timer_;
+    clock::time_point timer_at_ = clock::time_point::max();
+
+    // The receive buffer being consumed by feed().
+    ring::buffer_lease current_;
+    shared_lease* current_shared_ = nullptr;
+    const std::byte* current_begin_ = nullptr;
+    const std::byte* current_end_ = nullptr;
+
+    bool broken_ = false;
+    bool terminating_ = false;
+    bool destroyed_ = false;  // destroy() was called: free once the kernel is idle
+    bool in_feed_ = false;
+    std::error_code broken_ec_;
+    diagnostics broken_diag_;
+};
+
+}  // namespace pgring::driver

@@ -1,0 +1,164 @@
+// The describe and rows exchanges: see exchanges.hpp.
+
+#include "driver/exchanges.hpp"
+
+#include "driver/rows_builder.hpp"
+#include "wire/frontend.hpp"
+
+#include <string>
+
+#include <variant>
+
+namespace pgring::driver {
+
+detail::block_ptr<detail::column_set> make_columns(const wire::backend::row_description& description) {
+    auto set = detail::column_set::make();
+    set->columns.reserve(description.column_count);
+    for (const wire::backend::field_description f : description) {
+        column c;
+        c.name.assign(f.name.data(), f.name.size());
+        c.type = f.type_oid;
+        c.table = f.table_oid;
+        c.attribute = f.column_attribute;
+        c.type_size = f.type_size;
+        c.type_modifier = f.type_modifier;
+        set->columns.push_back(std::move(c));
+    }
+    return set;
+}
+
+namespace {
+
+void on_describe_event(request& r, const wire::event& ev, channel&) {
+    auto& d = static_cast<describe_exchange&>(r);
+    switch (ev.kind) {
+        case wire::event_kind::parameter_description: {
+            const auto& pd = std::get<wire::backend::parameter_description>(ev.msg);
+            d.parameter_types.resize(pd.count);
+            for (std::size_t i = 0; i < pd.count; ++i) {
+                d.parameter_types[i] = pd.oid(i);
+            }
+            break;
+        }
+        case wire::event_kind::row_description:
+            d.columns = make_columns(std::get<wire::backend::row_description>(ev.msg));
+            break;
+        case wire::event_kind::no_data:
+            d.columns = detail::column_set::make();
+            break;
+        default:
+            break;
+    }
+}
+
+void on_rows_event(request& r, const wire::event& ev, channel& c) {
+    auto& x = static_cast<rows_exchange&>(r);
+    switch (ev.kind) {
+        case wire::event_kind::row_description:
+            rows::builder::set_columns(*x.out, make_columns(std::get<wire::backend::row_description>(ev.msg)));
+            break;
+        case wire::event_kind::no_data:
+            rows::builder::set_columns(*x.out, detail::column_set::make());
+            break;
+        case wire::event_kind::data_row: {
+            if (!x.keep_rows || x.ec) {
+                break;
+            }
+            const auto& row = std::get<wire::backend::data_row>(ev.msg);
+            const std::byte* p = row.fields.data();
+            const std::size_t n = row.fields.size();
+            if (detail::shared_block* b = c.borrow(p, n)) {
+                rows::builder::add_borrowed(*x.out, b, p, n);
+            } else {
+                rows::builder::add_copied(*x.out, p, n);
+            }
+            break;
+        }
+        case wire::event_kind::command_complete: {
+            const auto& cc = std::get<wire::backend::command_complete>(ev.msg);
+            std::uint64_t n = 0;
+            if (!cc.rows_affected(n)) {
+                n = 0;
+            }
+            rows::builder::set_tag(*x.out, cc.command_tag, n);
+            break;
+        }
+        default:
+            break;
+    }
+}
+
+}  // namespace
+
+static std::string type_name_of(oid_t type) {
+    return "type " + std::to_string(type);
+}
+
+// Chooses each parameter's format for the server's parameter types: binary when the codec takes
+// the type, text when the value is a string (the server parses it as it would a literal).
+std::error_code choose_formats(std::span<const oid_t> types, std::span<const detail::param_ref> params, format_list& formats,
+                               diagnostics& diag) {
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        const detail::param_ref& p = params[i];
+        if (p.is_null || p.accepts(types[i])) {
+            formats[i] = binary_format;
+        } else if (p.text_like) {
+            formats[i] = text_format;
+        } else {
+            diag.client_message = "parameter $" + std::to_string(i + 1) + ": the C++ type cannot be sent as " +
+                                  type_name_of(types[i]);
+            return make_error_code(errc::type_mismatch);
+        }
+    }
+    return {};
+}
+
+// Writes a Bind whose parameters are encoded by their codecs (or copied as text). On error the
+// buffer is left as it was.
+std::error_code write_bind(wire::session& s, wire::write_buffer& out, std::string_view statement,
+                           std::span<const oid_t> types, std::span<const detail::param_ref> params,
+                           const format_list& formats, diagnostics& diag) {
+    wire::frontend::bind_encoder b(out, "", statement, formats.span(), params.size());
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        const detail::param_ref& p = params[i];
+        if (p.is_null) {
+            b.null();
+        } else if (formats.span()[i] == text_format) {
+            b.value(p.text(p.value));
+        } else {
+            const oid_t type = types[i];
+            const std::size_t n = p.size(p.value, type);
+            std::span<std::byte> dst = b.reserve(n);
+            if (dst.size() != n) {
+                break;  // the encoder failed (size limit); finish() reports it
+            }
+            if (const std::error_code ec = p.encode(p.value, type, dst)) {
+                diag.client_message =
+                    "parameter $" + std::to_string(i + 1) + ": cannot encode as " + type_name_of(type) + ": " + ec.message();
+                b.fail(ec);
+                break;
+            }
+        }
+    }
+    static constexpr std::array<std::int16_t, 1> all_binary{binary_format};
+    const std::error_code ec = s.end_bind(b, all_binary);
+    if (ec && diag.client_message.empty()) {
+        diag.client_message = "cannot encode the parameters: " + ec.message();
+    }
+    return ec;
+}
+
+
+describe_exchange::describe_exchange() {
+    on_event = &on_describe_event;
+}
+
+rows_exchange::rows_exchange(rows& o, detail::block_ptr<detail::column_set> columns, bool keep)
+    : out(&o), keep_rows(keep) {
+    on_event = &on_rows_event;
+    if (columns) {
+        rows::builder::set_columns(o, std::move(columns));
+    }
+}
+
+}  // namespace pgring::driver

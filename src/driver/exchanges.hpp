@@ -1,0 +1,86 @@
+#pragma once
+
+// The requests the client layer sends, with what each keeps of the events it is shown:
+//
+//   describe_exchange  Parse + Describe statement + Sync: parameter types and result columns
+//   rows_exchange      Bind + [Describe portal] + Execute + Sync: rows (borrowed from the receive
+//                      buffers, see rows_builder.hpp), command tag
+//
+// Both are driver::request objects that live in the awaiting coroutine's frame.
+//
+// Thread: the loop thread.
+
+#include <pgring/connection.hpp>
+#include <pgring/diagnostics.hpp>
+#include <pgring/oid.hpp>
+#include <pgring/row.hpp>
+
+#include <pgring/detail/shared_block.hpp>
+
+#include "driver/channel.hpp"
+#include "wire/backend.hpp"
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace pgring::driver {
+
+/// The columns of a RowDescription, owned and shareable.
+detail::block_ptr<detail::column_set> make_columns(const wire::backend::row_description& description);
+
+/// Collects ParameterDescription and RowDescription/NoData.
+struct describe_exchange : request {
+    describe_exchange();
+    std::vector<oid_t> parameter_types;
+    detail::block_ptr<detail::column_set> columns;  // empty set for NoData
+};
+
+/// Collects rows and the command tag into `out`.
+struct rows_exchange : request {
+    /// `columns`: the statement's columns when known (cached statement); otherwise they come
+    /// from the RowDescription of a Describe portal. `keep_rows` false drops the rows (execute).
+    rows_exchange(rows& out, detail::block_ptr<detail::column_set> columns, bool keep_rows);
+    rows* out;
+    bool keep_rows;
+};
+
+inline constexpr std::int16_t text_format = 0;
+inline constexpr std::int16_t binary_format = 1;
+
+/// Per-parameter format codes, without allocating for the common small counts.
+class format_list {
+public:
+    explicit format_list(std::size_t n) : n_(n) {
+        if (n > small_.size()) {
+            big_.resize(n);
+        }
+    }
+    std::int16_t& operator[](std::size_t i) noexcept { return n_ > small_.size() ? big_[i] : small_[i]; }
+    std::span<const std::int16_t> span() const noexcept {
+        return n_ > small_.size() ? std::span<const std::int16_t>(big_)
+                                  : std::span<const std::int16_t>(small_.data(), n_);
+    }
+
+private:
+    std::size_t n_;
+    std::array<std::int16_t, 16> small_{};
+    std::vector<std::int16_t> big_;
+};
+
+/// Chooses each parameter's format for the statement's parameter `types`: binary when the codec
+/// takes the type, text when the value is a string (the server parses it as it would a literal).
+/// Errors: errc::type_mismatch (with `diag` naming the parameter).
+[[nodiscard]] std::error_code choose_formats(std::span<const oid_t> types, std::span<const detail::param_ref> params,
+                                             format_list& formats, diagnostics& diag);
+
+/// Writes a Bind of `statement` (unnamed portal, all results binary) whose parameters are encoded
+/// by their codecs, or copied as text. On error the buffer is left as it was.
+[[nodiscard]] std::error_code write_bind(wire::session& s, wire::write_buffer& out, std::string_view statement,
+                                         std::span<const oid_t> types, std::span<const detail::param_ref> params,
+                                         const format_list& formats, diagnostics& diag);
+
+}  // namespace pgring::driver
