@@ -131,7 +131,9 @@ public:
                 h.promise().set_continuation(caller);
                 return h;
             }
-            decltype(auto) await_resume() {
+            // By value, not T&&: `for (auto r : co_await f())` must not bind to the frame of a
+            // task temporary that dies before the loop body runs.
+            T await_resume() {
                 if constexpr (std::is_void_v<T>) {
                     h.promise().result();
                 } else {
