@@ -107,7 +107,6 @@ task<std::error_code> connection_impl::describe(prepared_statement& st, diagnost
     st.parameter_types = std::move(x.parameter_types);
     st.columns = x.columns ? std::move(x.columns) : column_set::make();
     st.prepared_at = driver::clock::now();
-    ++prepared_count_;
     co_return std::error_code{};
 }
 
@@ -124,8 +123,10 @@ task<std::error_code> connection_impl::cached_statement(std::string_view sql, bl
         retain(found);
         if (!found->ready) {
             co_await wait_ready{*found};
-            if (!found->ready) {
-                continue;  // its prepare failed and it left the cache: prepare again
+            if (!found->ready || !found->in_cache) {
+                // Its prepare failed and it left the cache; or, between its prepare and this
+                // resumption, another call evicted it and queued its Close: prepare again.
+                continue;
             }
         }
         out = std::move(keep);
@@ -142,6 +143,7 @@ task<std::error_code> connection_impl::cached_statement(std::string_view sql, bl
         retired.clear();  // it was never prepared: nothing to Close
     } else {
         st->ready = true;
+        ++prepared_count_;
     }
     for (std::coroutine_handle<> h : std::exchange(st->waiters, {})) {
         loop_.schedule(h);

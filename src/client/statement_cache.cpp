@@ -34,8 +34,15 @@ void statement_cache::insert(block_ptr<prepared_statement> st, retired_list& ret
     st->in_cache = true;
     lru_.push_front(std::move(st));
     index_.emplace(std::string_view(lru_.front()->sql), lru_.begin());
-    while (lru_.size() > options_.max_size) {
-        erase(lru_.back().get(), retired);
+    // Evict the least recently used entries that are ready. One still being prepared has no
+    // server-side statement to Close yet and has callers waiting for it: it stays, and the cache
+    // is over max_size until a later insert finds it ready.
+    for (auto it = lru_.end(); lru_.size() > options_.max_size && it != lru_.begin();) {
+        --it;
+        if ((*it)->ready) {
+            prepared_statement* victim = (it++)->get();
+            erase(victim, retired);
+        }
     }
 }
 

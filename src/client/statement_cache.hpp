@@ -56,8 +56,8 @@ public:
     /// removed (into `retired`) and null returned.
     prepared_statement* find(std::string_view sql, std::chrono::steady_clock::time_point now,
                              retired_list& retired);
-    /// Adds `st` (keyed by its sql); the least recently used entries beyond max_size go to
-    /// `retired`.
+    /// Adds `st` (keyed by its sql); the least recently used ready entries beyond max_size go
+    /// to `retired` (entries still being prepared are never evicted).
     void insert(block_ptr<prepared_statement> st, retired_list& retired);
     /// Removes `st` if it is the cached entry for its sql.
     void erase(prepared_statement* st, retired_list& retired);

@@ -231,9 +231,50 @@ std::error_code channel::usable(diagnostics* diag) const {
     return make_error_code(errc::connection_closed);
 }
 
+request::~request() {
+    if (queued_on != nullptr) {
+        queued_on->abandon(*this);
+    }
+}
+
+void channel::abandon(request& r) noexcept {
+    request* stand_in = new (std::nothrow) request();
+    request** link = &head_;
+    request* prev = nullptr;
+    while (*link != nullptr && *link != &r) {
+        prev = *link;
+        link = &(*link)->next;
+    }
+    if (*link == nullptr) {
+        delete stand_in;
+        return;
+    }
+    if (stand_in == nullptr) {
+        // Out of memory: the answers can no longer be matched to their requests.
+        *link = r.next;
+        if (tail_ == &r) {
+            tail_ = prev;
+        }
+        r.queued_on = nullptr;
+        fail_all(make_error_code(errc::connection_closed), "out of memory while abandoning a request");
+        return;
+    }
+    stand_in->syncs = r.syncs;
+    stand_in->orphan = true;
+    stand_in->queued_on = this;
+    stand_in->next = r.next;
+    *link = stand_in;
+    if (tail_ == &r) {
+        tail_ = stand_in;
+    }
+    r.queued_on = nullptr;
+    r.next = nullptr;
+}
+
 void channel::enqueue(request& r) {
     r.next = nullptr;
     r.done = false;
+    r.queued_on = this;
     if (tail_ != nullptr) {
         tail_->next = &r;
     } else {
@@ -460,6 +501,11 @@ void channel::finish_front() {
 }
 
 void channel::complete(request& r) {
+    r.queued_on = nullptr;
+    if (r.orphan) {
+        delete &r;
+        return;
+    }
     r.done = true;
     r.next = nullptr;
     if (r.waiter) {

@@ -94,6 +94,16 @@ struct request {
     bool cancel_sent = false;
     clock::time_point grace_deadline = clock::time_point::max();
 
+    request() = default;
+    request(const request&) = delete;
+    request& operator=(const request&) = delete;
+    /// A request destroyed while queued (its coroutine was destroyed) leaves a stand-in that
+    /// swallows the server's answer, so the answers of later requests still line up.
+    ~request();
+
+    channel* queued_on = nullptr;  ///< set while in a channel's queue
+    bool orphan = false;           ///< a heap stand-in owned by the channel
+
     /// Awaits the request: resumes when done (at once if it already is).
     auto operator co_await() noexcept {
         struct awaiter {
@@ -146,6 +156,9 @@ public:
 
     /// Queues `r`, whose messages are already in out(), and schedules the flush.
     void submit(request& r);
+
+    /// Replaces queued request `r` (being destroyed) by a stand-in; see request::~request.
+    void abandon(request& r) noexcept;
 
     /// Sends a CancelRequest for whatever the server is running now, on a side connection.
     void send_cancel();
