@@ -39,10 +39,14 @@
 /// Thread: codecs are stateless functions; any thread may call them.
 
 #include <pgring/array.hpp>
+#include <pgring/bit_string.hpp>
 #include <pgring/datetime.hpp>
 #include <pgring/error.hpp>
+#include <pgring/money.hpp>
+#include <pgring/network.hpp>
 #include <pgring/numeric.hpp>
 #include <pgring/oid.hpp>
+#include <pgring/pg_lsn.hpp>
 #include <pgring/uuid.hpp>
 
 #include <pgring/detail/byte_order.hpp>
@@ -778,6 +782,174 @@ struct codec<uuid> {
         }
         std::memcpy(out.bytes.data(), in.data(), 16);
         return {};
+    }
+};
+
+// ---- inet, cidr, macaddr, macaddr8 -----------------------------------------------------------
+
+/// inet, cidr <-> `pgring::inet`. inet_send and cidr_send write: family (2: IPv4, 3: IPv6), the
+/// prefix length, an is_cidr byte (0 for inet, 1 for cidr), the address length (4 or 16), then
+/// the address bytes.
+///
+/// Decoding rejects (`errc::malformed_message`) another family, a prefix length past the
+/// family's, an address length other than the family's, an is_cidr byte other than the type's,
+/// and a cidr with address bits set past its prefix. Encoding refuses (`errc::value_out_of_range`)
+/// a value that is not inet::is_valid(), and, as cidr, one with bits set past its prefix.
+template <>
+struct codec<inet> {
+    static constexpr oid_t preferred_oid = oid::inet;
+
+    static bool accepts(oid_t type) noexcept { return type == oid::inet || type == oid::cidr; }
+    static std::size_t encoded_size(const inet& value, oid_t type) noexcept;
+    static std::error_code encode(const inet& value, oid_t type, std::span<std::byte> out) noexcept;
+    static std::error_code decode(oid_t type, std::span<const std::byte> in, inet& out) noexcept;
+};
+
+/// cidr, inet <-> `pgring::cidr`: the format and checks of codec<inet>. An inet decodes only
+/// when no bit past its prefix is set (`errc::value_out_of_range` otherwise); a cidr that is not
+/// cidr::is_valid() is not encoded (`errc::value_out_of_range`).
+template <>
+struct codec<cidr> {
+    static constexpr oid_t preferred_oid = oid::cidr;
+
+    static bool accepts(oid_t type) noexcept { return type == oid::inet || type == oid::cidr; }
+    static std::size_t encoded_size(const cidr& value, oid_t type) noexcept;
+    static std::error_code encode(const cidr& value, oid_t type, std::span<std::byte> out) noexcept;
+    static std::error_code decode(oid_t type, std::span<const std::byte> in, cidr& out) noexcept;
+};
+
+/// macaddr <-> `pgring::macaddr` (macaddr_send: the 6 bytes).
+template <>
+struct codec<macaddr> {
+    static constexpr oid_t preferred_oid = oid::macaddr;
+
+    static bool accepts(oid_t type) noexcept { return type == oid::macaddr; }
+
+    static std::size_t encoded_size(const macaddr&, oid_t) noexcept { return 6; }
+
+    static std::error_code encode(const macaddr& value, oid_t type, std::span<std::byte> out) noexcept {
+        if (detail::effective_oid(type, preferred_oid) != oid::macaddr) {
+            return detail::make_error(errc::type_mismatch);
+        }
+        if (out.size() != 6) {
+            return detail::make_error(errc::invalid_state);
+        }
+        std::memcpy(out.data(), value.bytes.data(), 6);
+        return {};
+    }
+
+    static std::error_code decode(oid_t type, std::span<const std::byte> in, macaddr& out) noexcept {
+        if (type != oid::macaddr) {
+            return detail::make_error(errc::type_mismatch);
+        }
+        if (in.size() != 6) {
+            return detail::make_error(errc::malformed_message);
+        }
+        std::memcpy(out.bytes.data(), in.data(), 6);
+        return {};
+    }
+};
+
+/// macaddr8 <-> `pgring::macaddr8` (macaddr8_send: the 8 bytes).
+template <>
+struct codec<macaddr8> {
+    static constexpr oid_t preferred_oid = oid::macaddr8;
+
+    static bool accepts(oid_t type) noexcept { return type == oid::macaddr8; }
+
+    static std::size_t encoded_size(const macaddr8&, oid_t) noexcept { return 8; }
+
+    static std::error_code encode(const macaddr8& value, oid_t type, std::span<std::byte> out) noexcept {
+        if (detail::effective_oid(type, preferred_oid) != oid::macaddr8) {
+            return detail::make_error(errc::type_mismatch);
+        }
+        if (out.size() != 8) {
+            return detail::make_error(errc::invalid_state);
+        }
+        std::memcpy(out.data(), value.bytes.data(), 8);
+        return {};
+    }
+
+    static std::error_code decode(oid_t type, std::span<const std::byte> in, macaddr8& out) noexcept {
+        if (type != oid::macaddr8) {
+            return detail::make_error(errc::type_mismatch);
+        }
+        if (in.size() != 8) {
+            return detail::make_error(errc::malformed_message);
+        }
+        std::memcpy(out.bytes.data(), in.data(), 8);
+        return {};
+    }
+};
+
+// ---- bit, varbit -----------------------------------------------------------------------------
+
+/// bit, varbit <-> `pgring::bit_string` (bit_send and varbit_send: int32 bit count, then
+/// (count + 7) / 8 bytes, most significant bit first, the last byte zero-padded). Preferred:
+/// varbit, whose unconstrained length takes a bit string of any size (a `bit` column still
+/// checks its declared length on the server).
+///
+/// Decoding rejects (`errc::malformed_message`) a negative bit count or one above
+/// bit_string::max_bits, a byte count other than (count + 7) / 8, and set padding bits.
+/// Encoding refuses (`errc::value_out_of_range`) a value that is not bit_string::is_valid().
+template <>
+struct codec<bit_string> {
+    static constexpr oid_t preferred_oid = oid::varbit;
+
+    static bool accepts(oid_t type) noexcept { return type == oid::bit || type == oid::varbit; }
+    static std::size_t encoded_size(const bit_string& value, oid_t type) noexcept;
+    static std::error_code encode(const bit_string& value, oid_t type, std::span<std::byte> out) noexcept;
+    static std::error_code decode(oid_t type, std::span<const std::byte> in, bit_string& out);
+};
+
+// ---- money, pg_lsn ---------------------------------------------------------------------------
+
+/// money <-> `pgring::money` (cash_send: the amount as int64 in the smallest currency unit).
+/// Any int64 is a valid amount.
+template <>
+struct codec<money> {
+    static constexpr oid_t preferred_oid = oid::money;
+
+    static bool accepts(oid_t type) noexcept { return type == oid::money; }
+
+    static std::size_t encoded_size(const money&, oid_t) noexcept { return 8; }
+
+    static std::error_code encode(const money& value, oid_t type, std::span<std::byte> out) noexcept {
+        if (detail::effective_oid(type, preferred_oid) != oid::money) {
+            return detail::make_error(errc::type_mismatch);
+        }
+        return detail::encode_be_integer<std::int64_t>(value.cents, out);
+    }
+
+    static std::error_code decode(oid_t type, std::span<const std::byte> in, money& out) noexcept {
+        if (type != oid::money) {
+            return detail::make_error(errc::type_mismatch);
+        }
+        return detail::decode_be_integer<std::int64_t>(in, out.cents);
+    }
+};
+
+/// pg_lsn <-> `pgring::pg_lsn` (pg_lsn_send: the position as uint64). Any value is valid.
+template <>
+struct codec<pg_lsn> {
+    static constexpr oid_t preferred_oid = oid::pg_lsn;
+
+    static bool accepts(oid_t type) noexcept { return type == oid::pg_lsn; }
+
+    static std::size_t encoded_size(const pg_lsn&, oid_t) noexcept { return 8; }
+
+    static std::error_code encode(const pg_lsn& value, oid_t type, std::span<std::byte> out) noexcept {
+        if (detail::effective_oid(type, preferred_oid) != oid::pg_lsn) {
+            return detail::make_error(errc::type_mismatch);
+        }
+        return detail::encode_be_integer<std::uint64_t>(value.value, out);
+    }
+
+    static std::error_code decode(oid_t type, std::span<const std::byte> in, pg_lsn& out) noexcept {
+        if (type != oid::pg_lsn) {
+            return detail::make_error(errc::type_mismatch);
+        }
+        return detail::decode_be_integer<std::uint64_t>(in, out.value);
     }
 };
 
