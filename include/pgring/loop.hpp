@@ -103,6 +103,9 @@ public:
     /// Runs `make()` on loop `index % size()` and spawns the task it returns there. The task is
     /// made on the loop's thread, so everything it creates belongs to that loop.
     void spawn(std::size_t index, std::function<task<void>()> make);
+    /// As spawn() above, with `make(lp)` given the loop it runs on: what the task needs to make
+    /// connections there (connection::connect takes the loop).
+    void spawn(std::size_t index, std::function<task<void>(loop&)> make);
 
     /// Waits until every task spawned so far has finished.
     void wait();

@@ -43,6 +43,24 @@ connection_impl::~connection_impl() {
     close();
 }
 
+void connection_impl::release(connection_impl* impl) noexcept {
+    if (impl == nullptr) {
+        return;
+    }
+    if (impl->running_ == 0) {
+        delete impl;
+        return;
+    }
+    impl->released_ = true;
+    impl->close();
+}
+
+connection_impl::running_guard::~running_guard() {
+    if (--impl_->running_ == 0 && impl_->released_) {
+        delete impl_;
+    }
+}
+
 void connection_impl::close() noexcept {
     if (ch_ != nullptr) {
         ch_->terminate();
@@ -78,6 +96,10 @@ void connection_impl::close_retired(statement_cache::retired_list& retired) {
 
 task<std::error_code> connection_impl::describe(prepared_statement& st, diagnostics& diag,
                                                 driver::clock::time_point deadline) {
+    if (ch_ == nullptr) {
+        diag.client_message = "the connection is closed";
+        co_return make_error_code(errc::connection_closed);
+    }
     wire::session& s = ch_->session();
     wire::write_buffer& out = ch_->out();
     const auto mark = out.get_mark();
@@ -166,6 +188,10 @@ task<std::error_code> connection_impl::execute_prepared(prepared_statement& st, 
     if (std::error_code ec = driver::choose_formats(st.parameter_types, params, formats, diag)) {
         co_return ec;
     }
+    if (ch_ == nullptr) {
+        diag.client_message = "the connection is closed";
+        co_return make_error_code(errc::connection_closed);
+    }
     wire::session& s = ch_->session();
     wire::write_buffer& out_buf = ch_->out();
     const auto mark = out_buf.get_mark();
@@ -251,6 +277,7 @@ task<std::error_code> connection_impl::execute_unnamed(std::string_view sql, std
 task<std::error_code> connection_impl::run(std::string_view sql, const statement* stmt,
                                            std::span<const param_ref> params, rows& out, bool keep_rows,
                                            diagnostics& diag, const call_options& call) {
+    const running_guard running(this);
     if (ch_ == nullptr) {
         diag.client_message = "the connection is closed";
         co_return make_error_code(errc::connection_closed);
@@ -281,7 +308,7 @@ task<std::error_code> connection_impl::run(std::string_view sql, const statement
             statement_cache::retired_list retired;
             cache_.erase(st.get(), retired);
             close_retired(retired);
-            if (attempt == 0 && ch_->session().transaction_status() == 'I') {
+            if (attempt == 0 && ch_ != nullptr && ch_->session().transaction_status() == 'I') {
                 rows::builder::clear(out);
                 diag.clear();
                 continue;
@@ -293,6 +320,7 @@ task<std::error_code> connection_impl::run(std::string_view sql, const statement
 
 task<std::error_code> connection_impl::prepare_named(std::string_view sql, block_ptr<prepared_statement>& out,
                                                      diagnostics& diag, const call_options& call) {
+    const running_guard running(this);
     if (ch_ == nullptr) {
         diag.client_message = "the connection is closed";
         co_return make_error_code(errc::connection_closed);
@@ -407,7 +435,7 @@ connection::connection(connection&& o) noexcept : operations(std::exchange(o.imp
 
 connection& connection::operator=(connection&& o) noexcept {
     if (this != &o) {
-        delete impl_;
+        detail::connection_impl::release(impl_);
         impl_ = std::exchange(o.impl_, nullptr);
         options_ = o.options_;
     }
@@ -415,7 +443,7 @@ connection& connection::operator=(connection&& o) noexcept {
 }
 
 connection::~connection() {
-    delete impl_;
+    detail::connection_impl::release(impl_);
 }
 
 task<connection> connection::connect(loop& lp, std::string_view conninfo, connection_options options) {
@@ -437,7 +465,7 @@ task<result<connection>> connection::try_connect(loop& lp, connect_options targe
 }
 
 void connection::cancel() {
-    if (impl_ != nullptr && impl_->channel().session().in_flight() > 0) {
+    if (impl_ != nullptr && impl_->has_channel() && impl_->channel().session().in_flight() > 0) {
         impl_->channel().send_cancel();
     }
 }

@@ -26,6 +26,7 @@
 #include "driver/loop_impl.hpp"
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -51,6 +52,10 @@ public:
     task<std::error_code> prepare_named(std::string_view sql, block_ptr<prepared_statement>& out,
                                         diagnostics& diag, const call_options& call);
 
+    /// Deletes `impl`, or, while operations are suspended in it (their frames touch it when
+    /// they resume), closes it and leaves the delete to the last of them.
+    static void release(connection_impl* impl) noexcept;
+
     bool has_channel() const noexcept { return ch_ != nullptr; }
     driver::channel& channel() noexcept { return *ch_; }
     const driver::channel& channel() const noexcept { return *ch_; }
@@ -59,6 +64,19 @@ public:
     void close() noexcept;
 
 private:
+    // Counts an operation (run(), prepare_named()) from its start to the destruction of its
+    // frame, which may come after the connection object is gone: see release().
+    class running_guard {
+    public:
+        explicit running_guard(connection_impl* impl) noexcept : impl_(impl) { ++impl_->running_; }
+        running_guard(const running_guard&) = delete;
+        running_guard& operator=(const running_guard&) = delete;
+        ~running_guard();
+
+    private:
+        connection_impl* impl_;
+    };
+
     driver::clock::time_point deadline_of(const call_options& call) const noexcept;
     // Parse + Describe + Sync for `st` (name and sql set), filling its types and columns.
     task<std::error_code> describe(prepared_statement& st, diagnostics& diag, driver::clock::time_point deadline);
@@ -80,6 +98,8 @@ private:
     statement_cache cache_;
     std::uint64_t name_counter_ = 0;
     std::uint64_t prepared_count_ = 0;
+    std::size_t running_ = 0;  // operations started and not yet destroyed
+    bool released_ = false;    // the connection object is gone: the last operation deletes this
 };
 
 }  // namespace pgring::detail

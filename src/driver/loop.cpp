@@ -236,6 +236,10 @@ runtime::~runtime() {
 }
 
 void runtime::spawn(std::size_t index, std::function<task<void>()> make) {
+    spawn(index, [make = std::move(make)](loop&) { return make(); });
+}
+
+void runtime::spawn(std::size_t index, std::function<task<void>(loop&)> make) {
     slot* s = loops_[index % loops_.size()].get();
     loop* lp = nullptr;
     {
@@ -252,7 +256,7 @@ void runtime::spawn(std::size_t index, std::function<task<void>()> make) {
         }
         sl->cv.notify_all();
     };
-    lp->post([s, lp, counted, make = std::move(make)] { lp->spawn(counted(make(), s)); });
+    lp->post([s, lp, counted, make = std::move(make)] { lp->spawn(counted(make(*lp), s)); });
 }
 
 void runtime::wait() {
