@@ -42,11 +42,13 @@
 #include <pgring/bit_string.hpp>
 #include <pgring/datetime.hpp>
 #include <pgring/error.hpp>
+#include <pgring/geometry.hpp>
 #include <pgring/money.hpp>
 #include <pgring/network.hpp>
 #include <pgring/numeric.hpp>
 #include <pgring/oid.hpp>
 #include <pgring/pg_lsn.hpp>
+#include <pgring/range.hpp>
 #include <pgring/uuid.hpp>
 
 #include <pgring/detail/byte_order.hpp>
@@ -882,6 +884,105 @@ struct codec<macaddr8> {
     }
 };
 
+// ---- geometric types -------------------------------------------------------------------------
+
+/// point <-> `pgring::point` (point_send: x, y as float8). NaN and the infinities are kept.
+template <>
+struct codec<point> {
+    static constexpr oid_t preferred_oid = oid::point;
+
+    static bool accepts(oid_t type) noexcept { return type == oid::point; }
+    static std::size_t encoded_size(const point&, oid_t) noexcept { return 16; }
+    static std::error_code encode(const point& value, oid_t type, std::span<std::byte> out) noexcept;
+    static std::error_code decode(oid_t type, std::span<const std::byte> in, point& out) noexcept;
+};
+
+/// line <-> `pgring::line` (line_send: a, b, c as float8).
+///
+/// Errors: a line whose a and b are both within 1e-6 of zero, which line_in and line_recv refuse,
+/// is `errc::malformed_message` to decode and `errc::value_out_of_range` to encode.
+template <>
+struct codec<line> {
+    static constexpr oid_t preferred_oid = oid::line;
+
+    static bool accepts(oid_t type) noexcept { return type == oid::line; }
+    static std::size_t encoded_size(const line&, oid_t) noexcept { return 24; }
+    static std::error_code encode(const line& value, oid_t type, std::span<std::byte> out) noexcept;
+    static std::error_code decode(oid_t type, std::span<const std::byte> in, line& out) noexcept;
+};
+
+/// lseg <-> `pgring::lseg` (lseg_send: the two end points).
+template <>
+struct codec<lseg> {
+    static constexpr oid_t preferred_oid = oid::lseg;
+
+    static bool accepts(oid_t type) noexcept { return type == oid::lseg; }
+    static std::size_t encoded_size(const lseg&, oid_t) noexcept { return 32; }
+    static std::error_code encode(const lseg& value, oid_t type, std::span<std::byte> out) noexcept;
+    static std::error_code decode(oid_t type, std::span<const std::byte> in, lseg& out) noexcept;
+};
+
+/// box <-> `pgring::box` (box_send: the high corner, then the low one). The corners are sent as
+/// they are; the server reorders the coordinates of a box whose high corner is not the upper
+/// right one (see pgring::box).
+template <>
+struct codec<box> {
+    static constexpr oid_t preferred_oid = oid::box;
+
+    static bool accepts(oid_t type) noexcept { return type == oid::box; }
+    static std::size_t encoded_size(const box&, oid_t) noexcept { return 32; }
+    static std::error_code encode(const box& value, oid_t type, std::span<std::byte> out) noexcept;
+    static std::error_code decode(oid_t type, std::span<const std::byte> in, box& out) noexcept;
+};
+
+/// path <-> `pgring::path` (path_send: a closed byte, 1 or 0, an int32 point count, then the
+/// points).
+///
+/// Errors: decoding rejects (`errc::malformed_message`) a closed byte other than 0 and 1, a
+/// count below 1 or past path_recv's limit ((INT_MAX - 16) / 16), and a byte count other than
+/// the points'. Encoding refuses (`errc::value_out_of_range`) a path without points or with too
+/// many for path_recv.
+template <>
+struct codec<path> {
+    static constexpr oid_t preferred_oid = oid::path;
+
+    static bool accepts(oid_t type) noexcept { return type == oid::path; }
+    static std::size_t encoded_size(const path& value, oid_t) noexcept {
+        return 5 + 16 * value.points.size();
+    }
+    static std::error_code encode(const path& value, oid_t type, std::span<std::byte> out) noexcept;
+    static std::error_code decode(oid_t type, std::span<const std::byte> in, path& out);
+};
+
+/// polygon <-> `pgring::polygon` (poly_send: an int32 point count, then the points).
+///
+/// Errors: as for path, without the closed byte; poly_recv's limit is (INT_MAX - 40) / 16.
+template <>
+struct codec<polygon> {
+    static constexpr oid_t preferred_oid = oid::polygon;
+
+    static bool accepts(oid_t type) noexcept { return type == oid::polygon; }
+    static std::size_t encoded_size(const polygon& value, oid_t) noexcept {
+        return 4 + 16 * value.points.size();
+    }
+    static std::error_code encode(const polygon& value, oid_t type, std::span<std::byte> out) noexcept;
+    static std::error_code decode(oid_t type, std::span<const std::byte> in, polygon& out);
+};
+
+/// circle <-> `pgring::circle` (circle_send: the center, then the radius, as float8).
+///
+/// Errors: a negative radius, which circle_recv refuses, is `errc::malformed_message` to decode
+/// and `errc::value_out_of_range` to encode (a NaN radius is kept).
+template <>
+struct codec<circle> {
+    static constexpr oid_t preferred_oid = oid::circle;
+
+    static bool accepts(oid_t type) noexcept { return type == oid::circle; }
+    static std::size_t encoded_size(const circle&, oid_t) noexcept { return 24; }
+    static std::error_code encode(const circle& value, oid_t type, std::span<std::byte> out) noexcept;
+    static std::error_code decode(oid_t type, std::span<const std::byte> in, circle& out) noexcept;
+};
+
 // ---- bit, varbit -----------------------------------------------------------------------------
 
 /// bit, varbit <-> `pgring::bit_string` (bit_send and varbit_send: int32 bit count, then
@@ -1634,25 +1735,12 @@ inline std::error_code decode_array_elements(const array_header& h, std::vector<
 
 }  // namespace detail
 
-/// Any array type whose element type T's codec accepts <-> `std::vector<T>`: one dimension,
-/// lower bound 1 (0 for int2vector and oidvector, as PostgreSQL makes them; an empty one keeps
-/// its dimension, of size 0, as int2vectorsend sends it, although the server cannot receive an
-/// empty int2vector or oidvector in binary); NULL elements need
-/// T = std::optional<U>. `std::vector<std::byte>` and `std::vector<unsigned char>` are bytea,
-/// not arrays.
-///
-/// The element type comes from the array type (int4 for int4[]); `preferred_oid` is the array
-/// of T's preferred type (int4[] for std::vector<int32_t>), or 0 when it has none. An array of
-/// a user-defined type is accepted when T takes user-defined types (std::string for an enum[]);
-/// it decodes with the element type named in each value, but cannot be encoded
-/// (`errc::type_mismatch`), since its element type is unknown.
-///
-/// Errors: decoding a multidimensional array, or one with another lower bound, is
-/// `errc::value_out_of_range` (use pgring::array); a NULL element into a T that is not an
-/// optional is `errc::unexpected_null`; a malformed header or element length is
-/// `errc::malformed_message`; and element errors pass through.
-template <has_codec T>
-struct codec<std::vector<T>> {
+namespace detail {
+
+/// The whole of codec<std::vector<T>>, apart so that the codec of std::vector<range<T>> can
+/// take arrays of ranges as well as multiranges.
+template <class T>
+struct vector_array_codec {
     static constexpr oid_t preferred_oid = detail::array_oid_for(codec<T>::preferred_oid);
 
     static bool accepts(oid_t type) noexcept { return detail::array_accepts<T>(type); }
@@ -1694,6 +1782,28 @@ struct codec<std::vector<T>> {
         return detail::decode_array_elements(h, out);
     }
 };
+
+}  // namespace detail
+
+/// Any array type whose element type T's codec accepts <-> `std::vector<T>`: one dimension,
+/// lower bound 1 (0 for int2vector and oidvector, as PostgreSQL makes them; an empty one keeps
+/// its dimension, of size 0, as int2vectorsend sends it, although the server cannot receive an
+/// empty int2vector or oidvector in binary); NULL elements need
+/// T = std::optional<U>. `std::vector<std::byte>` and `std::vector<unsigned char>` are bytea,
+/// not arrays.
+///
+/// The element type comes from the array type (int4 for int4[]); `preferred_oid` is the array
+/// of T's preferred type (int4[] for std::vector<int32_t>), or 0 when it has none. An array of
+/// a user-defined type is accepted when T takes user-defined types (std::string for an enum[]);
+/// it decodes with the element type named in each value, but cannot be encoded
+/// (`errc::type_mismatch`), since its element type is unknown.
+///
+/// Errors: decoding a multidimensional array, or one with another lower bound, is
+/// `errc::value_out_of_range` (use pgring::array); a NULL element into a T that is not an
+/// optional is `errc::unexpected_null`; a malformed header or element length is
+/// `errc::malformed_message`; and element errors pass through.
+template <has_codec T>
+struct codec<std::vector<T>> : detail::vector_array_codec<T> {};
 
 /// Any array type whose element type T's codec accepts <-> `pgring::array<T>`: every shape,
 /// dimension sizes and lower bounds included. Otherwise as `std::vector<T>`.
@@ -1737,6 +1847,366 @@ struct codec<array<T>> {
         out.lower_bounds.assign(h.lower_bounds, h.lower_bounds + h.ndim);
         return detail::decode_array_elements(h, out.elements);
     }
+};
+
+// ---- ranges ----------------------------------------------------------------------------------
+
+namespace detail {
+
+/// The element type of a built-in range type (int4 for int4range), or 0 when `range_type` is not
+/// one.
+constexpr oid_t range_element_oid(oid_t range_type) noexcept {
+    switch (range_type) {
+        case oid::int4range:
+            return oid::int4;
+        case oid::int8range:
+            return oid::int8;
+        case oid::numrange:
+            return oid::numeric;
+        case oid::daterange:
+            return oid::date;
+        case oid::tsrange:
+            return oid::timestamp;
+        case oid::tstzrange:
+            return oid::timestamptz;
+        default:
+            return 0;
+    }
+}
+
+/// The built-in range type over `element`, or 0.
+constexpr oid_t range_oid_for(oid_t element) noexcept {
+    switch (element) {
+        case oid::int4:
+            return oid::int4range;
+        case oid::int8:
+            return oid::int8range;
+        case oid::numeric:
+            return oid::numrange;
+        case oid::date:
+            return oid::daterange;
+        case oid::timestamp:
+            return oid::tsrange;
+        case oid::timestamptz:
+            return oid::tstzrange;
+        default:
+            return 0;
+    }
+}
+
+/// range_send's flags byte (PostgreSQL's rangetypes.h). RANGE_LB_NULL, RANGE_UB_NULL and
+/// RANGE_CONTAIN_EMPTY are never sent (range_recv masks them off).
+inline constexpr std::uint8_t range_empty = 0x01;
+inline constexpr std::uint8_t range_lb_inc = 0x02;
+inline constexpr std::uint8_t range_ub_inc = 0x04;
+inline constexpr std::uint8_t range_lb_inf = 0x08;
+inline constexpr std::uint8_t range_ub_inf = 0x10;
+inline constexpr std::uint8_t range_known_flags =
+    range_empty | range_lb_inc | range_ub_inc | range_lb_inf | range_ub_inf;
+
+/// A type a range can hold: one with a codec, but not std::optional (a bound is absent, not
+/// NULL).
+template <class T>
+concept range_element = has_codec<T> && !is_optional<T>::value;
+
+/// The element type of a range value of type `range_type` for T, or 0 when T's codec refuses it.
+template <class T>
+inline oid_t range_element_for(oid_t range_type) noexcept {
+    const oid_t element = range_element_oid(range_type);
+    return element != 0 && codec<T>::accepts(element) ? element : 0;
+}
+
+/// Writes int32 length, then the binary value: a bound of range_send's format, a range of
+/// multirange_send's.
+template <class T>
+inline std::error_code encode_with_length(const T& value, oid_t type, span_writer& w) {
+    const std::size_t size = codec<T>::encoded_size(value, type);
+    if (size > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) {
+        return make_error(errc::value_out_of_range);
+    }
+    if (!w.put<std::int32_t>(static_cast<std::int32_t>(size)) || w.room() < size) {
+        return make_error(errc::invalid_state);
+    }
+    if (const std::error_code ec = codec<T>::encode(value, type, std::span<std::byte>(w.pos, size))) {
+        return ec;
+    }
+    w.pos += size;
+    return {};
+}
+
+/// Reads int32 length and a value of that many bytes from `in` (see encode_with_length), advancing
+/// `in` past them.
+template <class T>
+inline std::error_code decode_with_length(oid_t type, std::span<const std::byte>& in, T& out) {
+    if (in.size() < 4) {
+        return make_error(errc::malformed_message);
+    }
+    const std::int32_t length = load_be<std::int32_t>(in.data());
+    if (length < 0 || static_cast<std::size_t>(length) > in.size() - 4) {
+        return make_error(errc::malformed_message);
+    }
+    const std::size_t size = static_cast<std::size_t>(length);
+    if (const std::error_code ec = codec<T>::decode(type, in.subspan(4, size), out)) {
+        return ec;
+    }
+    in = in.subspan(4 + size);
+    return {};
+}
+
+}  // namespace detail
+
+/// int4range, int8range, numrange, daterange, tsrange and tstzrange <-> `pgring::range<T>`,
+/// for any T whose codec accepts the range's element type (int4 for int4range, and so on):
+/// range<int32_t>, range<int64_t>, range<numeric>, range<date>, range<timestamp>,
+/// range<timestamptz>, but also, say, range<int64_t> for an int4range. `preferred_oid` is the
+/// range over T's preferred type (int4range for range<int32_t>), or 0 when there is none.
+///
+/// range_send writes a flags byte (0x01 empty, 0x02 lower bound inclusive, 0x04 upper bound
+/// inclusive, 0x08 no lower bound, 0x10 no upper bound), then each bound that is present
+/// (neither empty nor unbounded) as int32 length and the element's binary value.
+///
+/// Errors: decoding rejects (`errc::malformed_message`) an unknown flag bit, `empty` with any
+/// other flag, an unbounded side marked inclusive, a bad bound length and trailing bytes;
+/// element errors pass through (an int8range bound past int32_t into range<int32_t> is
+/// `errc::value_out_of_range`). Encoding refuses (`errc::value_out_of_range`) a range that is
+/// not range::is_valid().
+template <detail::range_element T>
+struct codec<range<T>> {
+    static constexpr oid_t preferred_oid = detail::range_oid_for(codec<T>::preferred_oid);
+
+    static bool accepts(oid_t type) noexcept { return detail::range_element_for<T>(type) != 0; }
+
+    static std::size_t encoded_size(const range<T>& value, oid_t type) noexcept {
+        const oid_t element = detail::range_element_for<T>(detail::effective_oid(type, preferred_oid));
+        std::size_t size = 1;
+        if (!value.empty && value.lower) {
+            size += 4 + codec<T>::encoded_size(*value.lower, element);
+        }
+        if (!value.empty && value.upper) {
+            size += 4 + codec<T>::encoded_size(*value.upper, element);
+        }
+        return size;
+    }
+
+    static std::error_code encode(const range<T>& value, oid_t type, std::span<std::byte> out) {
+        const oid_t element = detail::range_element_for<T>(detail::effective_oid(type, preferred_oid));
+        if (element == 0) {
+            return detail::make_error(errc::type_mismatch);
+        }
+        if (!value.is_valid()) {
+            return detail::make_error(errc::value_out_of_range);
+        }
+        std::uint8_t flags = 0;
+        if (value.empty) {
+            flags = detail::range_empty;
+        } else {
+            flags |= value.lower ? (value.lower_inclusive ? detail::range_lb_inc : 0) : detail::range_lb_inf;
+            flags |= value.upper ? (value.upper_inclusive ? detail::range_ub_inc : 0) : detail::range_ub_inf;
+        }
+        detail::span_writer w(out);
+        if (!w.put<std::uint8_t>(flags)) {
+            return detail::make_error(errc::invalid_state);
+        }
+        if (!value.empty && value.lower) {
+            if (const std::error_code ec = detail::encode_with_length(*value.lower, element, w)) {
+                return ec;
+            }
+        }
+        if (!value.empty && value.upper) {
+            if (const std::error_code ec = detail::encode_with_length(*value.upper, element, w)) {
+                return ec;
+            }
+        }
+        if (w.room() != 0) {
+            return detail::make_error(errc::invalid_state);
+        }
+        return {};
+    }
+
+    static std::error_code decode(oid_t type, std::span<const std::byte> in, range<T>& out) {
+        const oid_t element = detail::range_element_for<T>(type);
+        if (element == 0) {
+            return detail::make_error(errc::type_mismatch);
+        }
+        if (in.empty()) {
+            return detail::make_error(errc::malformed_message);
+        }
+        const auto flags = std::to_integer<std::uint8_t>(in[0]);
+        in = in.subspan(1);
+        const bool lower_infinite = (flags & detail::range_lb_inf) != 0;
+        const bool upper_infinite = (flags & detail::range_ub_inf) != 0;
+        const bool lower_inclusive = (flags & detail::range_lb_inc) != 0;
+        const bool upper_inclusive = (flags & detail::range_ub_inc) != 0;
+        if ((flags & ~detail::range_known_flags) != 0 ||
+            ((flags & detail::range_empty) != 0 && flags != detail::range_empty) ||
+            (lower_infinite && lower_inclusive) || (upper_infinite && upper_inclusive)) {
+            return detail::make_error(errc::malformed_message);
+        }
+        out.empty = flags == detail::range_empty;
+        out.lower_inclusive = lower_inclusive;
+        out.upper_inclusive = upper_inclusive;
+        if (out.empty || lower_infinite) {
+            out.lower.reset();
+        } else if (const std::error_code ec = detail::decode_with_length(element, in, out.lower.emplace())) {
+            return ec;
+        }
+        if (out.empty || upper_infinite) {
+            out.upper.reset();
+        } else if (const std::error_code ec = detail::decode_with_length(element, in, out.upper.emplace())) {
+            return ec;
+        }
+        if (!in.empty()) {
+            return detail::make_error(errc::malformed_message);
+        }
+        return {};
+    }
+};
+
+// ---- multiranges -----------------------------------------------------------------------------
+
+namespace detail {
+
+/// The range type of a built-in multirange type (int4range for int4multirange), or 0.
+constexpr oid_t multirange_range_oid(oid_t multirange_type) noexcept {
+    switch (multirange_type) {
+        case oid::int4multirange:
+            return oid::int4range;
+        case oid::int8multirange:
+            return oid::int8range;
+        case oid::nummultirange:
+            return oid::numrange;
+        case oid::datemultirange:
+            return oid::daterange;
+        case oid::tsmultirange:
+            return oid::tsrange;
+        case oid::tstzmultirange:
+            return oid::tstzrange;
+        default:
+            return 0;
+    }
+}
+
+/// The built-in multirange type over `range_type`, or 0.
+constexpr oid_t multirange_oid_for(oid_t range_type) noexcept {
+    switch (range_type) {
+        case oid::int4range:
+            return oid::int4multirange;
+        case oid::int8range:
+            return oid::int8multirange;
+        case oid::numrange:
+            return oid::nummultirange;
+        case oid::daterange:
+            return oid::datemultirange;
+        case oid::tsrange:
+            return oid::tsmultirange;
+        case oid::tstzrange:
+            return oid::tstzmultirange;
+        default:
+            return 0;
+    }
+}
+
+}  // namespace detail
+
+/// int4multirange, int8multirange, nummultirange, datemultirange, tsmultirange and
+/// tstzmultirange <-> `std::vector<pgring::range<T>>`, for the T of codec<range<T>>; the
+/// arrays of ranges (int4range[], ...) too, as codec<std::vector<T>> takes them.
+/// `preferred_oid` is the multirange over range<T>'s preferred type (int4multirange for
+/// std::vector<range<int32_t>>), or 0.
+///
+/// multirange_send writes an int32 range count, then each range as int32 length and range_send's
+/// bytes. The server sends a multirange in canonical form: its ranges sorted, apart from each
+/// other and none empty; it brings a received one to that form (merging, sorting and dropping
+/// empty ranges), so what comes back may differ from what was sent.
+///
+/// Errors: decoding rejects (`errc::malformed_message`) a negative count, one larger than the
+/// bytes can hold, a bad range length, an empty range, and trailing bytes; range errors pass
+/// through. Encoding refuses (`errc::value_out_of_range`) a range that is not range::is_valid().
+template <detail::range_element T>
+struct codec<std::vector<range<T>>> {
+    static constexpr oid_t preferred_oid = detail::multirange_oid_for(codec<range<T>>::preferred_oid);
+
+    static bool accepts(oid_t type) noexcept {
+        const oid_t range_type = detail::multirange_range_oid(type);
+        return range_type != 0 ? codec<range<T>>::accepts(range_type) : array_codec::accepts(type);
+    }
+
+    static std::size_t encoded_size(const std::vector<range<T>>& value, oid_t type) noexcept {
+        type = detail::effective_oid(type, preferred_oid);
+        const oid_t range_type = detail::multirange_range_oid(type);
+        if (range_type == 0) {
+            return array_codec::encoded_size(value, type);
+        }
+        std::size_t size = 4;
+        for (const range<T>& r : value) {
+            size += 4 + codec<range<T>>::encoded_size(r, range_type);
+        }
+        return size;
+    }
+
+    static std::error_code encode(const std::vector<range<T>>& value, oid_t type, std::span<std::byte> out) {
+        type = detail::effective_oid(type, preferred_oid);
+        const oid_t range_type = detail::multirange_range_oid(type);
+        if (range_type == 0) {
+            return array_codec::encode(value, type, out);
+        }
+        if (!codec<range<T>>::accepts(range_type)) {
+            return detail::make_error(errc::type_mismatch);
+        }
+        if (value.size() > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) {
+            return detail::make_error(errc::value_out_of_range);
+        }
+        detail::span_writer w(out);
+        if (!w.put<std::int32_t>(static_cast<std::int32_t>(value.size()))) {
+            return detail::make_error(errc::invalid_state);
+        }
+        for (const range<T>& r : value) {
+            if (const std::error_code ec = detail::encode_with_length(r, range_type, w)) {
+                return ec;
+            }
+        }
+        if (w.room() != 0) {
+            return detail::make_error(errc::invalid_state);
+        }
+        return {};
+    }
+
+    static std::error_code decode(oid_t type, std::span<const std::byte> in, std::vector<range<T>>& out) {
+        const oid_t range_type = detail::multirange_range_oid(type);
+        if (range_type == 0) {
+            return array_codec::decode(type, in, out);
+        }
+        if (!codec<range<T>>::accepts(range_type)) {
+            return detail::make_error(errc::type_mismatch);
+        }
+        if (in.size() < 4) {
+            return detail::make_error(errc::malformed_message);
+        }
+        const std::int32_t count = detail::load_be<std::int32_t>(in.data());
+        in = in.subspan(4);
+        // Each range takes at least 5 bytes (its length and flags), which bounds the allocation
+        // by the input.
+        if (count < 0 || static_cast<std::size_t>(count) > in.size() / 5) {
+            return detail::make_error(errc::malformed_message);
+        }
+        out.clear();
+        out.resize(static_cast<std::size_t>(count));
+        for (range<T>& r : out) {
+            if (const std::error_code ec = detail::decode_with_length(range_type, in, r)) {
+                return ec;
+            }
+            if (r.empty) {
+                return detail::make_error(errc::malformed_message);
+            }
+        }
+        if (!in.empty()) {
+            return detail::make_error(errc::malformed_message);
+        }
+        return {};
+    }
+
+private:
+    using array_codec = detail::vector_array_codec<range<T>>;
 };
 
 }  // namespace pgring
