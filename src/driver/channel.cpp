@@ -206,7 +206,7 @@ void channel::on_connected(ring::connect_op& op, int res) {
                 c->fail_all(make_error_code(errc::timeout), "timeout expired while connecting to the server");
             } else {
                 c->fail_all(std::error_code(err, std::generic_category()),
-                            "could not connect to the server: " + errno_text(err));
+                            errno_text(err));
             }
         } else if (const std::error_code ec = c->session_.start(c->out_)) {
             c->fail_all(ec, "could not write the startup message: " + ec.message());

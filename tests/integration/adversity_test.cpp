@@ -42,25 +42,13 @@ constexpr std::string_view sleep_sql = "SELECT pg_sleep($1::float8)";
 // The statement queued behind a sleeping one; its answer is its parameter plus one.
 constexpr std::string_view follower_sql = "SELECT $1::int4 + 1";
 
-std::string quote(std::string_view v) {
-    std::string out = "'";
-    for (const char c : v) {
-        if (c == '\'' || c == '\\') {
-            out += '\\';
-        }
-        out += c;
-    }
-    out += '\'';
-    return out;
-}
-
 // Superuser conninfo for host:port (the server, or a proxy in front of it).
 std::string conninfo(std::string_view host, std::uint16_t port) {
     const connection_params su = pg_cluster::get().superuser();
-    std::string s = "host=" + quote(host) + " port=" + std::to_string(port) + " user=" + quote(su.user) +
-                    " dbname=" + quote(su.database) + " sslmode=disable connect_timeout=10";
+    std::string s = "host=" + conninfo_quote(host) + " port=" + std::to_string(port) + " user=" + conninfo_quote(su.user) +
+                    " dbname=" + conninfo_quote(su.database) + " sslmode=disable connect_timeout=10";
     if (!su.password.empty()) {
-        s += " password=" + quote(su.password);
+        s += " password=" + conninfo_quote(su.password);
     }
     return s;
 }

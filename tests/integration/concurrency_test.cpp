@@ -33,26 +33,14 @@ using namespace std::chrono_literals;
 constexpr std::size_t coroutine_count = 10'000;
 constexpr std::size_t connection_count = 50;
 
-std::string quote(std::string_view v) {
-    std::string out = "'";
-    for (const char c : v) {
-        if (c == '\'' || c == '\\') {
-            out += '\\';
-        }
-        out += c;
-    }
-    out += '\'';
-    return out;
-}
-
 std::string server_conninfo() {
     const pg_cluster& c = pg_cluster::get();
     const connection_params su = c.superuser();
-    std::string s = "host=" + quote(c.host()) + " port=" + std::to_string(c.port()) +
-                    " user=" + quote(su.user) + " dbname=" + quote(su.database) +
+    std::string s = "host=" + conninfo_quote(c.host()) + " port=" + std::to_string(c.port()) +
+                    " user=" + conninfo_quote(su.user) + " dbname=" + conninfo_quote(su.database) +
                     " sslmode=disable connect_timeout=10";
     if (!su.password.empty()) {
-        s += " password=" + quote(su.password);
+        s += " password=" + conninfo_quote(su.password);
     }
     return s;
 }

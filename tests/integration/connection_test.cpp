@@ -49,19 +49,6 @@ using namespace std::chrono_literals;
 
 // ---- helpers ----------------------------------------------------------------------------------
 
-// A value for a keyword/value connection string: single-quoted, with \ and ' escaped.
-std::string kv_quoted(std::string_view v) {
-    std::string out = "'";
-    for (const char c : v) {
-        if (c == '\'' || c == '\\') {
-            out += '\\';
-        }
-        out += c;
-    }
-    out += '\'';
-    return out;
-}
-
 // Percent-encodes everything but RFC 3986's unreserved characters, for URIs.
 std::string percent_encoded(std::string_view v) {
     static constexpr char hex[] = "0123456789ABCDEF";
@@ -82,10 +69,10 @@ std::string percent_encoded(std::string_view v) {
 
 // A keyword/value connection string for `p`; connect_timeout bounds every attempt.
 std::string conninfo_of(const connection_params& p) {
-    std::string s = "host=" + kv_quoted(p.host) + " port=" + std::to_string(p.port) +
-                    " user=" + kv_quoted(p.user) + " dbname=" + kv_quoted(p.database) + " connect_timeout=10";
+    std::string s = "host=" + conninfo_quote(p.host) + " port=" + std::to_string(p.port) +
+                    " user=" + conninfo_quote(p.user) + " dbname=" + conninfo_quote(p.database) + " connect_timeout=10";
     if (!p.password.empty()) {
-        s += " password=" + kv_quoted(p.password);
+        s += " password=" + conninfo_quote(p.password);
     }
     return s;
 }
@@ -512,7 +499,7 @@ TEST_F(ConnectTest, EnvironmentSuppliesHostPortUserAndDatabase) {
     EXPECT_EQ(who.port, std::optional<std::int32_t>(c.port()));
 
     // The connection string overrides the environment.
-    result<connection> scram = try_connect(lp_, "user=pgring_scram password=" + kv_quoted(c.password()));
+    result<connection> scram = try_connect(lp_, "user=pgring_scram password=" + conninfo_quote(c.password()));
     ASSERT_TRUE(scram) << scram.error().message() << ": " << scram.diag().primary();
     EXPECT_EQ(lp_.run(identity_of(*scram)).user, "pgring_scram");
 }
@@ -536,10 +523,10 @@ TEST_F(ConnectTest, HostListSkipsAHostThatRefuses) {
     const connection_params p = pg_cluster::get().superuser();
     const refusing_port dead;
     std::string conninfo = "host=" + p.host + "," + p.host + " port=" + std::to_string(dead.port()) + "," +
-                           std::to_string(p.port) + " user=" + kv_quoted(p.user) +
-                           " dbname=" + kv_quoted(p.database) + " connect_timeout=10";
+                           std::to_string(p.port) + " user=" + conninfo_quote(p.user) +
+                           " dbname=" + conninfo_quote(p.database) + " connect_timeout=10";
     if (!p.password.empty()) {
-        conninfo += " password=" + kv_quoted(p.password);
+        conninfo += " password=" + conninfo_quote(p.password);
     }
     result<connection> r = try_connect(lp_, conninfo);
     ASSERT_TRUE(r) << r.error().message() << ": " << r.diag().primary();
@@ -566,7 +553,7 @@ TEST_F(ConnectTest, ConnectTimeoutEndsAStartupTheServerNeverAnswers) {
     watchdog guard(60s, [&proxy] { proxy.drop_all(); });
     result<connection> r =
         try_connect(lp_, "host=127.0.0.1 port=" + std::to_string(proxy.port()) +
-                             " user=pgring_trust dbname=" + kv_quoted(c.database()) + " connect_timeout=2");
+                             " user=pgring_trust dbname=" + conninfo_quote(c.database()) + " connect_timeout=2");
     guard.disarm();
     ASSERT_FALSE(r);
     EXPECT_FALSE(guard.fired());

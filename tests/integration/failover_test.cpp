@@ -34,19 +34,6 @@ using namespace std::chrono_literals;
 // Bound of every query in these tests; connect attempts are bounded by connect_timeout.
 constexpr std::chrono::milliseconds safety_timeout = 15s;
 
-// A conninfo value in single quotes, as libpq reads it.
-std::string quote(std::string_view v) {
-    std::string out = "'";
-    for (const char c : v) {
-        if (c == '\'' || c == '\\') {
-            out += '\\';
-        }
-        out += c;
-    }
-    out += '\'';
-    return out;
-}
-
 // One entry of a host list.
 struct endpoint {
     std::string host;  // an address, or a unix-socket directory
@@ -66,11 +53,11 @@ std::string conninfo(const std::vector<endpoint>& hosts, std::string_view attrs)
         port_list += std::to_string(e.port);
     }
     const connection_params su = pg_cluster::get().superuser();
-    std::string s = "host=" + quote(host_list) + " port=" + quote(port_list) + " user=" + quote(su.user) +
-                    " dbname=" + quote(su.database) + " target_session_attrs=" + std::string(attrs) +
+    std::string s = "host=" + conninfo_quote(host_list) + " port=" + conninfo_quote(port_list) + " user=" + conninfo_quote(su.user) +
+                    " dbname=" + conninfo_quote(su.database) + " target_session_attrs=" + std::string(attrs) +
                     " sslmode=disable connect_timeout=10";
     if (!su.password.empty()) {
-        s += " password=" + quote(su.password);
+        s += " password=" + conninfo_quote(su.password);
     }
     return s;
 }

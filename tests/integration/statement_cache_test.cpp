@@ -28,25 +28,12 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// A value for a keyword/value connection string: single-quoted, with \ and ' escaped.
-std::string kv_quoted(std::string_view v) {
-    std::string out = "'";
-    for (const char c : v) {
-        if (c == '\'' || c == '\\') {
-            out += '\\';
-        }
-        out += c;
-    }
-    out += '\'';
-    return out;
-}
-
 std::string superuser_conninfo() {
     const connection_params p = pg_cluster::get().superuser();
-    std::string s = "host=" + kv_quoted(p.host) + " port=" + std::to_string(p.port) +
-                    " user=" + kv_quoted(p.user) + " dbname=" + kv_quoted(p.database) + " connect_timeout=10";
+    std::string s = "host=" + conninfo_quote(p.host) + " port=" + std::to_string(p.port) +
+                    " user=" + conninfo_quote(p.user) + " dbname=" + conninfo_quote(p.database) + " connect_timeout=10";
     if (!p.password.empty()) {
-        s += " password=" + kv_quoted(p.password);
+        s += " password=" + conninfo_quote(p.password);
     }
     return s;
 }

@@ -492,6 +492,18 @@ bool register_pg_cluster() {
     return registered;
 }
 
+std::string conninfo_quote(std::string_view value) {
+    std::string out = "'";
+    for (const char c : value) {
+        if (c == '\'' || c == '\\') {
+            out += '\\';
+        }
+        out += c;
+    }
+    out += '\'';
+    return out;
+}
+
 std::string unique_name(std::string_view prefix) {
     return std::string(prefix) + "_" + std::to_string(getpid()) + "_" + std::to_string(++g_counter);
 }

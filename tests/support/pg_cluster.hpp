@@ -134,6 +134,9 @@ bool register_pg_cluster();
 /// A name no other test (or test run against the same server) uses: `prefix` + pid + counter.
 std::string unique_name(std::string_view prefix);
 
+/// A value for a keyword/value connection string: in single quotes, with \ and ' escaped.
+std::string conninfo_quote(std::string_view value);
+
 }  // namespace pgring::test
 
 /// In a test: skips it unless the server has the auth roles (and a unix socket when `t` is
