@@ -28,6 +28,7 @@ struct array {
     /// The elements in row-major order.
     std::vector<T> elements;
 
+    /// Member-wise comparison.
     friend bool operator==(const array&, const array&) = default;
 };
 

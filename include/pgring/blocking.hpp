@@ -29,8 +29,11 @@ public:
         : loop_(std::make_unique<pgring::loop>(loop)),
           conn_(loop_->run(pgring::connection::connect(*loop_, conninfo, std::move(options)))) {}
 
+    /// Move-only.
+    ///@{
     connection(connection&&) noexcept = default;
     connection& operator=(connection&&) noexcept = default;
+    ///@}
     ~connection() = default;
 
     /// See pgring::operations::execute.
@@ -38,6 +41,7 @@ public:
     command_result execute(std::string_view sql, const Args&... args) {
         return loop_->run(conn_.execute(sql, args...));
     }
+    /// See pgring::operations::try_execute.
     template <class... Args>
     result<command_result> try_execute(std::string_view sql, const Args&... args) {
         return loop_->run(conn_.try_execute(sql, args...));
@@ -47,6 +51,7 @@ public:
     rows query(std::string_view sql, const Args&... args) {
         return loop_->run(conn_.query(sql, args...));
     }
+    /// See pgring::operations::try_query.
     template <class... Args>
     result<rows> try_query(std::string_view sql, const Args&... args) {
         return loop_->run(conn_.try_query(sql, args...));
@@ -61,16 +66,19 @@ public:
     T query_value(std::string_view sql, const Args&... args) {
         return loop_->run(conn_.template query_value<T>(sql, args...));
     }
+    /// See pgring::operations::try_query_value.
     template <has_codec T, class... Args>
     result<T> try_query_value(std::string_view sql, const Args&... args) {
         return loop_->run(conn_.template try_query_value<T>(sql, args...));
     }
     /// See pgring::operations::prepare; run the statement with query(stmt, ...).
     statement prepare(std::string_view sql) { return loop_->run(conn_.prepare(sql)); }
+    /// Runs a prepared statement; see pgring::operations::query.
     template <class... Args>
     rows query(const statement& stmt, const Args&... args) {
         return loop_->run(conn_.query(stmt, args...));
     }
+    /// Runs a prepared statement; see pgring::operations::execute.
     template <class... Args>
     command_result execute(const statement& stmt, const Args&... args) {
         return loop_->run(conn_.execute(stmt, args...));

@@ -135,6 +135,8 @@ std::error_code decode_nullable(oid_t type, const std::byte* data, std::size_t s
 /// bool <-> `bool` (boolsend: one byte, 1 or 0).
 template <>
 struct codec<bool> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::bool_;
 
     static bool accepts(oid_t type) noexcept { return type == oid::bool_; }
@@ -163,6 +165,7 @@ struct codec<bool> {
         out = in[0] == std::byte{1};
         return {};
     }
+    ///@}
 };
 
 // ---- integers --------------------------------------------------------------------------------
@@ -228,6 +231,8 @@ constexpr oid_t preferred_integer_oid() noexcept {
 /// 16-bit, int8 for 32-bit and numeric for 64-bit unsigned types.
 template <detail::wire_integer T>
 struct codec<T> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = detail::preferred_integer_oid<T>();
 
     static bool accepts(oid_t type) noexcept {
@@ -303,6 +308,7 @@ struct codec<T> {
         }
         return detail::make_error(errc::type_mismatch);
     }
+    ///@}
 };
 
 // ---- float4, float8 --------------------------------------------------------------------------
@@ -354,6 +360,8 @@ inline std::error_code narrow_to_float(double d, float& out) noexcept {
 /// an exact decimal (use pgring::numeric).
 template <>
 struct codec<float> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::float4;
 
     static bool accepts(oid_t type) noexcept { return type == oid::float4 || type == oid::float8; }
@@ -411,6 +419,7 @@ struct codec<float> {
         }
         return detail::make_error(errc::type_mismatch);
     }
+    ///@}
 };
 
 /// float4, float8 <-> `double`. NaN, the infinities and -0 are kept; float4 widens exactly.
@@ -420,6 +429,8 @@ struct codec<float> {
 /// not accepted (use pgring::numeric).
 template <>
 struct codec<double> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::float8;
 
     static bool accepts(oid_t type) noexcept { return type == oid::float4 || type == oid::float8; }
@@ -469,6 +480,7 @@ struct codec<double> {
         }
         return detail::make_error(errc::type_mismatch);
     }
+    ///@}
 };
 
 // ---- numeric ---------------------------------------------------------------------------------
@@ -485,12 +497,15 @@ struct codec<double> {
 /// as PostgreSQL sends it).
 template <>
 struct codec<numeric> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::numeric;
 
     static bool accepts(oid_t type) noexcept;
     static std::size_t encoded_size(const numeric& value, oid_t type) noexcept;
     static std::error_code encode(const numeric& value, oid_t type, std::span<std::byte> out) noexcept;
     static std::error_code decode(oid_t type, std::span<const std::byte> in, numeric& out);
+    ///@}
 };
 
 // ---- text ------------------------------------------------------------------------------------
@@ -596,6 +611,8 @@ inline std::error_code encode_text(std::string_view value, oid_t type, std::span
 /// its text for citext and enums, but binary data for, say, hstore or a composite type.
 template <>
 struct codec<std::string> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::text;
 
     static bool accepts(oid_t type) noexcept { return detail::text_wire_of(type) != detail::text_wire::none; }
@@ -616,6 +633,7 @@ struct codec<std::string> {
         out.assign(text.data(), text.size());
         return {};
     }
+    ///@}
 };
 
 /// The same types as `std::string` <-> `std::string_view`, borrowing.
@@ -625,6 +643,8 @@ struct codec<std::string> {
 /// the text.
 template <>
 struct codec<std::string_view> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::text;
 
     static bool accepts(oid_t type) noexcept { return detail::text_wire_of(type) != detail::text_wire::none; }
@@ -641,6 +661,7 @@ struct codec<std::string_view> {
     static std::error_code decode(oid_t type, std::span<const std::byte> in, std::string_view& out) noexcept {
         return detail::text_view_of(type, in, out);
     }
+    ///@}
 };
 
 // ---- bytea -----------------------------------------------------------------------------------
@@ -671,6 +692,8 @@ inline std::error_code encode_bytes(const void* data, std::size_t size, oid_t ty
 /// user-defined type, its binary representation, uninterpreted).
 template <>
 struct codec<std::vector<std::byte>> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::bytea;
 
     static bool accepts(oid_t type) noexcept { return detail::bytes_accept(type); }
@@ -692,12 +715,15 @@ struct codec<std::vector<std::byte>> {
         out.assign(in.begin(), in.end());
         return {};
     }
+    ///@}
 };
 
 /// bytea and every user-defined type <-> `std::vector<unsigned char>` (and so
 /// `std::vector<std::uint8_t>`): the raw bytes.
 template <>
 struct codec<std::vector<unsigned char>> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::bytea;
 
     static bool accepts(oid_t type) noexcept { return detail::bytes_accept(type); }
@@ -721,6 +747,7 @@ struct codec<std::vector<unsigned char>> {
         out.assign(p, p + in.size());
         return {};
     }
+    ///@}
 };
 
 /// bytea and every user-defined type <-> `std::span<const std::byte>`, borrowing.
@@ -729,6 +756,8 @@ struct codec<std::vector<unsigned char>> {
 /// with them, at the latest at the next `co_await` on the connection.
 template <>
 struct codec<std::span<const std::byte>> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::bytea;
 
     static bool accepts(oid_t type) noexcept { return detail::bytes_accept(type); }
@@ -751,6 +780,7 @@ struct codec<std::span<const std::byte>> {
         out = in;
         return {};
     }
+    ///@}
 };
 
 // ---- uuid ------------------------------------------------------------------------------------
@@ -758,6 +788,8 @@ struct codec<std::span<const std::byte>> {
 /// uuid <-> `pgring::uuid` (uuid_send: the 16 bytes).
 template <>
 struct codec<uuid> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::uuid;
 
     static bool accepts(oid_t type) noexcept { return type == oid::uuid; }
@@ -785,6 +817,7 @@ struct codec<uuid> {
         std::memcpy(out.bytes.data(), in.data(), 16);
         return {};
     }
+    ///@}
 };
 
 // ---- inet, cidr, macaddr, macaddr8 -----------------------------------------------------------
@@ -799,12 +832,15 @@ struct codec<uuid> {
 /// a value that is not inet::is_valid(), and, as cidr, one with bits set past its prefix.
 template <>
 struct codec<inet> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::inet;
 
     static bool accepts(oid_t type) noexcept { return type == oid::inet || type == oid::cidr; }
     static std::size_t encoded_size(const inet& value, oid_t type) noexcept;
     static std::error_code encode(const inet& value, oid_t type, std::span<std::byte> out) noexcept;
     static std::error_code decode(oid_t type, std::span<const std::byte> in, inet& out) noexcept;
+    ///@}
 };
 
 /// cidr, inet <-> `pgring::cidr`: the format and checks of codec<inet>. An inet decodes only
@@ -812,17 +848,22 @@ struct codec<inet> {
 /// cidr::is_valid() is not encoded (`errc::value_out_of_range`).
 template <>
 struct codec<cidr> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::cidr;
 
     static bool accepts(oid_t type) noexcept { return type == oid::inet || type == oid::cidr; }
     static std::size_t encoded_size(const cidr& value, oid_t type) noexcept;
     static std::error_code encode(const cidr& value, oid_t type, std::span<std::byte> out) noexcept;
     static std::error_code decode(oid_t type, std::span<const std::byte> in, cidr& out) noexcept;
+    ///@}
 };
 
 /// macaddr <-> `pgring::macaddr` (macaddr_send: the 6 bytes).
 template <>
 struct codec<macaddr> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::macaddr;
 
     static bool accepts(oid_t type) noexcept { return type == oid::macaddr; }
@@ -850,11 +891,14 @@ struct codec<macaddr> {
         std::memcpy(out.bytes.data(), in.data(), 6);
         return {};
     }
+    ///@}
 };
 
 /// macaddr8 <-> `pgring::macaddr8` (macaddr8_send: the 8 bytes).
 template <>
 struct codec<macaddr8> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::macaddr8;
 
     static bool accepts(oid_t type) noexcept { return type == oid::macaddr8; }
@@ -882,6 +926,7 @@ struct codec<macaddr8> {
         std::memcpy(out.bytes.data(), in.data(), 8);
         return {};
     }
+    ///@}
 };
 
 // ---- geometric types -------------------------------------------------------------------------
@@ -889,12 +934,15 @@ struct codec<macaddr8> {
 /// point <-> `pgring::point` (point_send: x, y as float8). NaN and the infinities are kept.
 template <>
 struct codec<point> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::point;
 
     static bool accepts(oid_t type) noexcept { return type == oid::point; }
     static std::size_t encoded_size(const point&, oid_t) noexcept { return 16; }
     static std::error_code encode(const point& value, oid_t type, std::span<std::byte> out) noexcept;
     static std::error_code decode(oid_t type, std::span<const std::byte> in, point& out) noexcept;
+    ///@}
 };
 
 /// line <-> `pgring::line` (line_send: a, b, c as float8).
@@ -903,23 +951,29 @@ struct codec<point> {
 /// is `errc::malformed_message` to decode and `errc::value_out_of_range` to encode.
 template <>
 struct codec<line> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::line;
 
     static bool accepts(oid_t type) noexcept { return type == oid::line; }
     static std::size_t encoded_size(const line&, oid_t) noexcept { return 24; }
     static std::error_code encode(const line& value, oid_t type, std::span<std::byte> out) noexcept;
     static std::error_code decode(oid_t type, std::span<const std::byte> in, line& out) noexcept;
+    ///@}
 };
 
 /// lseg <-> `pgring::lseg` (lseg_send: the two end points).
 template <>
 struct codec<lseg> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::lseg;
 
     static bool accepts(oid_t type) noexcept { return type == oid::lseg; }
     static std::size_t encoded_size(const lseg&, oid_t) noexcept { return 32; }
     static std::error_code encode(const lseg& value, oid_t type, std::span<std::byte> out) noexcept;
     static std::error_code decode(oid_t type, std::span<const std::byte> in, lseg& out) noexcept;
+    ///@}
 };
 
 /// box <-> `pgring::box` (box_send: the high corner, then the low one). The corners are sent as
@@ -927,12 +981,15 @@ struct codec<lseg> {
 /// right one (see pgring::box).
 template <>
 struct codec<box> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::box;
 
     static bool accepts(oid_t type) noexcept { return type == oid::box; }
     static std::size_t encoded_size(const box&, oid_t) noexcept { return 32; }
     static std::error_code encode(const box& value, oid_t type, std::span<std::byte> out) noexcept;
     static std::error_code decode(oid_t type, std::span<const std::byte> in, box& out) noexcept;
+    ///@}
 };
 
 /// path <-> `pgring::path` (path_send: a closed byte, 1 or 0, an int32 point count, then the
@@ -944,6 +1001,8 @@ struct codec<box> {
 /// many for path_recv.
 template <>
 struct codec<path> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::path;
 
     static bool accepts(oid_t type) noexcept { return type == oid::path; }
@@ -952,6 +1011,7 @@ struct codec<path> {
     }
     static std::error_code encode(const path& value, oid_t type, std::span<std::byte> out) noexcept;
     static std::error_code decode(oid_t type, std::span<const std::byte> in, path& out);
+    ///@}
 };
 
 /// polygon <-> `pgring::polygon` (poly_send: an int32 point count, then the points).
@@ -959,6 +1019,8 @@ struct codec<path> {
 /// Errors: as for path, without the closed byte; poly_recv's limit is (INT_MAX - 40) / 16.
 template <>
 struct codec<polygon> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::polygon;
 
     static bool accepts(oid_t type) noexcept { return type == oid::polygon; }
@@ -967,6 +1029,7 @@ struct codec<polygon> {
     }
     static std::error_code encode(const polygon& value, oid_t type, std::span<std::byte> out) noexcept;
     static std::error_code decode(oid_t type, std::span<const std::byte> in, polygon& out);
+    ///@}
 };
 
 /// circle <-> `pgring::circle` (circle_send: the center, then the radius, as float8).
@@ -975,12 +1038,15 @@ struct codec<polygon> {
 /// and `errc::value_out_of_range` to encode (a NaN radius is kept).
 template <>
 struct codec<circle> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::circle;
 
     static bool accepts(oid_t type) noexcept { return type == oid::circle; }
     static std::size_t encoded_size(const circle&, oid_t) noexcept { return 24; }
     static std::error_code encode(const circle& value, oid_t type, std::span<std::byte> out) noexcept;
     static std::error_code decode(oid_t type, std::span<const std::byte> in, circle& out) noexcept;
+    ///@}
 };
 
 // ---- bit, varbit -----------------------------------------------------------------------------
@@ -995,12 +1061,15 @@ struct codec<circle> {
 /// Encoding refuses (`errc::value_out_of_range`) a value that is not bit_string::is_valid().
 template <>
 struct codec<bit_string> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::varbit;
 
     static bool accepts(oid_t type) noexcept { return type == oid::bit || type == oid::varbit; }
     static std::size_t encoded_size(const bit_string& value, oid_t type) noexcept;
     static std::error_code encode(const bit_string& value, oid_t type, std::span<std::byte> out) noexcept;
     static std::error_code decode(oid_t type, std::span<const std::byte> in, bit_string& out);
+    ///@}
 };
 
 // ---- money, pg_lsn ---------------------------------------------------------------------------
@@ -1009,6 +1078,8 @@ struct codec<bit_string> {
 /// Any int64 is a valid amount.
 template <>
 struct codec<money> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::money;
 
     static bool accepts(oid_t type) noexcept { return type == oid::money; }
@@ -1028,11 +1099,14 @@ struct codec<money> {
         }
         return detail::decode_be_integer<std::int64_t>(in, out.cents);
     }
+    ///@}
 };
 
 /// pg_lsn <-> `pgring::pg_lsn` (pg_lsn_send: the position as uint64). Any value is valid.
 template <>
 struct codec<pg_lsn> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::pg_lsn;
 
     static bool accepts(oid_t type) noexcept { return type == oid::pg_lsn; }
@@ -1052,6 +1126,7 @@ struct codec<pg_lsn> {
         }
         return detail::decode_be_integer<std::uint64_t>(in, out.value);
     }
+    ///@}
 };
 
 // ---- date and time ---------------------------------------------------------------------------
@@ -1146,6 +1221,8 @@ inline std::error_code microseconds_from(const D& d, std::int64_t& out) noexcept
 /// one is `errc::value_out_of_range`.
 template <>
 struct codec<date> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::date;
 
     static bool accepts(oid_t type) noexcept { return type == oid::date; }
@@ -1175,6 +1252,7 @@ struct codec<date> {
         out = d;
         return {};
     }
+    ///@}
 };
 
 /// time <-> `pgring::time` (microseconds since midnight, up to 24:00:00).
@@ -1183,6 +1261,8 @@ struct codec<date> {
 /// is `errc::value_out_of_range`.
 template <>
 struct codec<time> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::time;
 
     static bool accepts(oid_t type) noexcept { return type == oid::time; }
@@ -1212,6 +1292,7 @@ struct codec<time> {
         out = t;
         return {};
     }
+    ///@}
 };
 
 /// timetz <-> `pgring::timetz` (timetz_send: int64 microseconds, then int32 seconds *west* of
@@ -1221,6 +1302,8 @@ struct codec<time> {
 /// `errc::malformed_message`; encoding one is `errc::value_out_of_range`.
 template <>
 struct codec<timetz> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::timetz;
 
     static bool accepts(oid_t type) noexcept { return type == oid::timetz; }
@@ -1260,6 +1343,7 @@ struct codec<timetz> {
         out = t;
         return {};
     }
+    ///@}
 };
 
 namespace detail {
@@ -1302,6 +1386,8 @@ struct timestamp_codec {
 /// one is `errc::value_out_of_range`.
 template <>
 struct codec<timestamp> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::timestamp;
 
     static bool accepts(oid_t type) noexcept { return type == oid::timestamp; }
@@ -1316,6 +1402,7 @@ struct codec<timestamp> {
     static std::error_code decode(oid_t type, std::span<const std::byte> in, timestamp& out) noexcept {
         return detail::timestamp_codec<timestamp>::decode(type, oid::timestamp, in, out);
     }
+    ///@}
 };
 
 /// timestamptz <-> `pgring::timestamptz` (UTC), with its infinities and full range.
@@ -1323,6 +1410,8 @@ struct codec<timestamp> {
 /// Errors: as for timestamp.
 template <>
 struct codec<timestamptz> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::timestamptz;
 
     static bool accepts(oid_t type) noexcept { return type == oid::timestamptz; }
@@ -1337,12 +1426,15 @@ struct codec<timestamptz> {
     static std::error_code decode(oid_t type, std::span<const std::byte> in, timestamptz& out) noexcept {
         return detail::timestamp_codec<timestamptz>::decode(type, oid::timestamptz, in, out);
     }
+    ///@}
 };
 
 /// interval <-> `pgring::interval` (interval_send: int64 microseconds, int32 days, int32
 /// months), losslessly.
 template <>
 struct codec<interval> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::interval;
 
     static bool accepts(oid_t type) noexcept { return type == oid::interval; }
@@ -1372,6 +1464,7 @@ struct codec<interval> {
         out.months = detail::load_be<std::int32_t>(in.data() + 12);
         return {};
     }
+    ///@}
 };
 
 /// date <-> `std::chrono::year_month_day` (proleptic Gregorian; year 0 is 1 BC).
@@ -1380,6 +1473,8 @@ struct codec<interval> {
 /// so is encoding a day that is not `ok()` or lies before 4714-11-24 BC.
 template <>
 struct codec<std::chrono::year_month_day> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::date;
 
     static bool accepts(oid_t type) noexcept { return type == oid::date; }
@@ -1403,6 +1498,7 @@ struct codec<std::chrono::year_month_day> {
         }
         return d.to_ymd(out);
     }
+    ///@}
 };
 
 /// date <-> `std::chrono::sys_days` (days since 1970-01-01).
@@ -1411,6 +1507,8 @@ struct codec<std::chrono::year_month_day> {
 /// PostgreSQL's range (4714-11-24 BC to 5874897-12-31).
 template <>
 struct codec<std::chrono::sys_days> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = oid::date;
 
     static bool accepts(oid_t type) noexcept { return type == oid::date; }
@@ -1439,6 +1537,7 @@ struct codec<std::chrono::sys_days> {
         out = std::chrono::sys_days(std::chrono::days(std::int64_t{d.days} + postgres_epoch_days));
         return {};
     }
+    ///@}
 };
 
 /// timestamptz and timestamp <-> `std::chrono::sys_time<D>` for any duration D with an integral
@@ -1452,6 +1551,8 @@ struct codec<std::chrono::sys_days> {
 /// fraction of a microsecond or an instant outside PostgreSQL's range.
 template <detail::microsecond_duration D>
 struct codec<std::chrono::time_point<std::chrono::system_clock, D>> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     using value_type = std::chrono::time_point<std::chrono::system_clock, D>;
 
     static constexpr oid_t preferred_oid = oid::timestamptz;
@@ -1503,6 +1604,7 @@ struct codec<std::chrono::time_point<std::chrono::system_clock, D>> {
         out = value_type(d);
         return {};
     }
+    ///@}
 };
 
 /// interval and time <-> `std::chrono::duration<Rep, Period>` (an integral Rep and a period that
@@ -1516,6 +1618,8 @@ struct codec<std::chrono::time_point<std::chrono::system_clock, D>> {
 template <class Rep, class Period>
 requires detail::microsecond_duration<std::chrono::duration<Rep, Period>>
 struct codec<std::chrono::duration<Rep, Period>> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     using value_type = std::chrono::duration<Rep, Period>;
 
     static constexpr oid_t preferred_oid = oid::interval;
@@ -1561,6 +1665,7 @@ struct codec<std::chrono::duration<Rep, Period>> {
         }
         return detail::microseconds_to(us, out);
     }
+    ///@}
 };
 
 // ---- NULL ------------------------------------------------------------------------------------
@@ -1573,6 +1678,8 @@ struct codec<std::chrono::duration<Rep, Period>> {
 /// an empty optional is `errc::unexpected_null`, a caller bug.
 template <has_codec T>
 struct codec<std::optional<T>> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = codec<T>::preferred_oid;
 
     static bool accepts(oid_t type) noexcept { return codec<T>::accepts(type); }
@@ -1594,6 +1701,7 @@ struct codec<std::optional<T>> {
         }
         return codec<T>::decode(type, in, *out);
     }
+    ///@}
 };
 
 // ---- arrays ----------------------------------------------------------------------------------
@@ -1811,6 +1919,8 @@ struct codec<std::vector<T>> : detail::vector_array_codec<T> {};
 /// Errors: encoding an invalid shape (see pgring::array) is `errc::value_out_of_range`.
 template <has_codec T>
 struct codec<array<T>> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = detail::array_oid_for(codec<T>::preferred_oid);
 
     static bool accepts(oid_t type) noexcept { return detail::array_accepts<T>(type); }
@@ -1847,6 +1957,7 @@ struct codec<array<T>> {
         out.lower_bounds.assign(h.lower_bounds, h.lower_bounds + h.ndim);
         return detail::decode_array_elements(h, out.elements);
     }
+    ///@}
 };
 
 // ---- ranges ----------------------------------------------------------------------------------
@@ -1972,6 +2083,8 @@ inline std::error_code decode_with_length(oid_t type, std::span<const std::byte>
 /// not range::is_valid().
 template <detail::range_element T>
 struct codec<range<T>> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = detail::range_oid_for(codec<T>::preferred_oid);
 
     static bool accepts(oid_t type) noexcept { return detail::range_element_for<T>(type) != 0; }
@@ -2060,6 +2173,7 @@ struct codec<range<T>> {
         }
         return {};
     }
+    ///@}
 };
 
 // ---- multiranges -----------------------------------------------------------------------------
@@ -2124,6 +2238,8 @@ constexpr oid_t multirange_oid_for(oid_t range_type) noexcept {
 /// through. Encoding refuses (`errc::value_out_of_range`) a range that is not range::is_valid().
 template <detail::range_element T>
 struct codec<std::vector<range<T>>> {
+    /// The codec contract for this type; see the file comment.
+    ///@{
     static constexpr oid_t preferred_oid = detail::multirange_oid_for(codec<range<T>>::preferred_oid);
 
     static bool accepts(oid_t type) noexcept {
@@ -2207,6 +2323,7 @@ struct codec<std::vector<range<T>>> {
 
 private:
     using array_codec = detail::vector_array_codec<range<T>>;
+    ///@}
 };
 
 }  // namespace pgring

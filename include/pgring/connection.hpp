@@ -59,6 +59,7 @@ struct statement_cache_options {
 
 /// Settings of a connection that a connection string does not carry.
 struct connection_options {
+    /// The statement cache's size and limits.
     statement_cache_options statement_cache;
     /// Default timeout of every operation (0: none). On expiry pgring sends a CancelRequest,
     /// waits for the server to finish the statement and reports `errc::timeout`.
@@ -156,11 +157,15 @@ class connection;
 /// Thread: the connection's loop thread.
 class statement {
 public:
+    /// An empty statement (operator bool is false).
     statement() noexcept;
+    /// Copies share the one server-side statement.
+    ///@{
     statement(const statement&) noexcept;
     statement(statement&&) noexcept;
     statement& operator=(const statement&) noexcept;
     statement& operator=(statement&&) noexcept;
+    ///@}
     ~statement();
     /// The server-side name.
     const std::string& name() const noexcept;
@@ -170,6 +175,7 @@ public:
     std::span<const oid_t> parameter_types() const noexcept;
     /// Result columns, from RowDescription (empty for a statement that returns none).
     const std::vector<column>& columns() const noexcept;
+    /// True when this holds a prepared statement.
     explicit operator bool() const noexcept { return static_cast<bool>(p_); }
 
 private:
@@ -204,6 +210,7 @@ public:
     task<result<command_result>> try_execute(std::string_view sql, const Args&... args) {
         return call_command(sql, nullptr, hold(args...));
     }
+    /// execute() of a prepared statement without exceptions.
     template <class... Args>
     task<result<command_result>> try_execute(const statement& stmt, const Args&... args) {
         return call_command({}, &stmt, hold(args...));
@@ -215,6 +222,7 @@ public:
         auto r = co_await try_query(sql, args...);
         co_return std::move(r).value();
     }
+    /// Runs a prepared statement; see query().
     template <class... Args>
     task<rows> query(const statement& stmt, const Args&... args) {
         auto r = co_await try_query(stmt, args...);
@@ -225,6 +233,7 @@ public:
     task<result<rows>> try_query(std::string_view sql, const Args&... args) {
         return call_rows(sql, nullptr, hold(args...));
     }
+    /// query() of a prepared statement without exceptions.
     template <class... Args>
     task<result<rows>> try_query(const statement& stmt, const Args&... args) {
         return call_rows({}, &stmt, hold(args...));
@@ -268,8 +277,11 @@ public:
 
 protected:
     friend class connection;
+    /// Operations of `impl` with `options`.
     operations(detail::connection_impl* impl, call_options options) noexcept : impl_(impl), options_(options) {}
+    /// The connection these operations run on (null: not connected).
     detail::connection_impl* impl_ = nullptr;
+    /// The options every call made through this object uses.
     call_options options_;
 
 private:
@@ -331,8 +343,11 @@ class connection : public operations {
 public:
     /// An unconnected object; only assignment and destruction are allowed.
     connection() noexcept : operations(nullptr, {}) {}
+    /// Move-only: the moved-from object is unconnected. Assigning closes the connection held.
+    ///@{
     connection(connection&& o) noexcept;
     connection& operator=(connection&& o) noexcept;
+    ///@}
     ~connection();
 
     /// Connects with a libpq connection string or URI, resolved as libpq does (PG* environment

@@ -70,6 +70,7 @@ struct date {
     /// `invalid` for an invalid value.
     std::string to_string() const;
 
+    /// Member-wise comparison.
     friend constexpr auto operator<=>(const date&, const date&) = default;
 };
 
@@ -91,6 +92,7 @@ struct time {
     /// `invalid` for an invalid value.
     std::string to_string() const;
 
+    /// Member-wise comparison.
     friend constexpr auto operator<=>(const time&, const time&) = default;
 };
 
@@ -118,6 +120,7 @@ struct timetz {
     /// PostgreSQL's text form: `01:02:03+02`, `01:02:03.5-05:30`, `00:00:00+05:30:15`.
     std::string to_string() const;
 
+    /// Member-wise comparison.
     friend constexpr auto operator<=>(const timetz&, const timetz&) = default;
 };
 
@@ -163,6 +166,7 @@ struct timestamp {
     /// `infinity`; `invalid` for an invalid value.
     std::string to_string() const;
 
+    /// Member-wise comparison.
     friend constexpr auto operator<=>(const timestamp&, const timestamp&) = default;
 };
 
@@ -205,6 +209,7 @@ struct timestamptz {
     /// `infinity`; `invalid` for an invalid value.
     std::string to_string() const;
 
+    /// Member-wise comparison.
     friend constexpr auto operator<=>(const timestamptz&, const timestamptz&) = default;
 };
 
@@ -221,6 +226,7 @@ struct interval {
     /// Microseconds (hours, minutes, seconds and fractions).
     std::int64_t microseconds = 0;
 
+    /// Member-wise comparison.
     friend constexpr bool operator==(const interval&, const interval&) = default;
 };
 

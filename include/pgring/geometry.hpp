@@ -15,10 +15,13 @@ namespace pgring {
 ///
 /// Thread: a plain value.
 struct point {
+    /// The coordinates, and member-wise equality.
+    ///@{
     double x = 0;
     double y = 0;
 
     friend bool operator==(const point&, const point&) = default;
+    ///@}
 };
 
 /// A PostgreSQL `line`: the infinite line `{a,b,c}` of the points where a*x + b*y + c = 0.
@@ -26,21 +29,27 @@ struct point {
 ///
 /// Thread: a plain value.
 struct line {
+    /// The coefficients of a*x + b*y + c = 0, and member-wise equality.
+    ///@{
     double a = 0;
     double b = 0;
     double c = 0;
 
     friend bool operator==(const line&, const line&) = default;
+    ///@}
 };
 
 /// A PostgreSQL `lseg`: the line segment `[start,end]`.
 ///
 /// Thread: a plain value.
 struct lseg {
+    /// The end points, and member-wise equality.
+    ///@{
     point start;
     point end;
 
     friend bool operator==(const lseg&, const lseg&) = default;
+    ///@}
 };
 
 /// A PostgreSQL `box`: `(high),(low)`, its upper right and lower left corners. The server
@@ -50,10 +59,13 @@ struct lseg {
 ///
 /// Thread: a plain value.
 struct box {
+    /// The upper right and lower left corners, and member-wise equality.
+    ///@{
     point high;
     point low;
 
     friend bool operator==(const box&, const box&) = default;
+    ///@}
 };
 
 /// A PostgreSQL `path`: an open (`[p1,...]`) or closed (`(p1,...)`) sequence of at least one
@@ -61,10 +73,13 @@ struct box {
 ///
 /// Thread: a plain value.
 struct path {
+    /// Closed or open, its points, and member-wise equality.
+    ///@{
     bool closed = false;
     std::vector<point> points;
 
     friend bool operator==(const path&, const path&) = default;
+    ///@}
 };
 
 /// A PostgreSQL `polygon`: `(p1,...)`, at least one point. (The server also keeps the bounding
@@ -72,19 +87,25 @@ struct path {
 ///
 /// Thread: a plain value.
 struct polygon {
+    /// The vertices, and member-wise equality.
+    ///@{
     std::vector<point> points;
 
     friend bool operator==(const polygon&, const polygon&) = default;
+    ///@}
 };
 
 /// A PostgreSQL `circle`: `<(x,y),radius>`, radius not negative.
 ///
 /// Thread: a plain value.
 struct circle {
+    /// The center and radius, and member-wise equality.
+    ///@{
     point center;
     double radius = 0;
 
     friend bool operator==(const circle&, const circle&) = default;
+    ///@}
 };
 
 }  // namespace pgring

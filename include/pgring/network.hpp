@@ -36,6 +36,7 @@ constexpr int max_prefix_length(ip_family family) noexcept {
 ///
 /// Thread: a plain value.
 struct inet {
+    /// IPv4 or IPv6.
     ip_family family = ip_family::v4;
     /// The prefix length: 0 to 32 for IPv4, 0 to 128 for IPv6; the full length for a host.
     std::uint8_t prefix_length = 32;
@@ -81,6 +82,7 @@ struct inet {
 ///
 /// Thread: a plain value.
 struct cidr {
+    /// IPv4 or IPv6.
     ip_family family = ip_family::v4;
     /// The prefix length: 0 to 32 for IPv4, 0 to 128 for IPv6.
     std::uint8_t prefix_length = 32;

@@ -33,6 +33,7 @@ public:
 
     /// True when there is a value.
     bool has_value() const noexcept { return v_.index() == 0; }
+    /// has_value().
     explicit operator bool() const noexcept { return has_value(); }
 
     /// The value. Errors: throws `pgring::error` with the code and diagnostics when there is none.
@@ -45,9 +46,12 @@ public:
         check();
         return std::get<0>(std::move(v_));
     }
+    /// Unchecked access to the value (has_value() must be true).
+    ///@{
     T& operator*() & noexcept { return std::get<0>(v_); }
     T* operator->() noexcept { return &std::get<0>(v_); }
     const T* operator->() const noexcept { return &std::get<0>(v_); }
+    ///@}
 
     /// The error code; zero when there is a value.
     std::error_code error() const noexcept { return has_value() ? std::error_code{} : std::get<1>(v_).code; }
@@ -76,7 +80,9 @@ public:
     /// A failure; `f.code` must be nonzero.
     result(failure f) : f_(std::move(f)) {}  // NOLINT(google-explicit-constructor)
 
+    /// True on success.
     bool has_value() const noexcept { return !f_.code; }
+    /// has_value().
     explicit operator bool() const noexcept { return has_value(); }
     /// Errors: throws `pgring::error` when this is a failure.
     void value() const {
@@ -84,7 +90,9 @@ public:
             throw pgring::error(f_.code, f_.diag);
         }
     }
+    /// The error code; zero on success.
     std::error_code error() const noexcept { return f_.code; }
+    /// The diagnostics of the error.
     const diagnostics& diag() const noexcept { return f_.diag; }
 
 private:

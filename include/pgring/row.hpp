@@ -67,6 +67,7 @@ public:
     field_view(oid_t type, const std::byte* data, std::size_t size) noexcept
         : type_(type), data_(data), size_(size) {}
 
+    /// True for SQL NULL.
     bool is_null() const noexcept { return data_ == nullptr; }
     /// The value's type OID.
     oid_t type() const noexcept { return type_; }
@@ -117,6 +118,8 @@ public:
     /// Iterates the fields in order.
     class iterator {
     public:
+        /// Forward-iterator interface over the fields.
+        ///@{
         using value_type = field_view;
         using difference_type = std::ptrdiff_t;
         iterator() noexcept = default;
@@ -139,14 +142,18 @@ public:
             return t;
         }
         bool operator==(const iterator& o) const noexcept { return i_ == o.i_; }
+        ///@}
 
     private:
         const row_view* r_ = nullptr;
         std::size_t i_ = 0;
         const std::byte* p_ = nullptr;
     };
+    /// The fields, in column order.
+    ///@{
     iterator begin() const noexcept { return iterator(this, 0, fields_); }
     iterator end() const noexcept { return iterator(this, size(), nullptr); }
+    ///@}
 
     /// The field at `index`. Errors: throws `pgring::error(errc::invalid_state)` past the end.
     field_view operator[](std::size_t index) const {
@@ -224,6 +231,8 @@ public:
     row_view view() const noexcept {
         return columns_ ? row_view(&columns_->columns, bytes_.data(), bytes_.size()) : row_view();
     }
+    /// The same as row_view's members of these names, on the owned copy.
+    ///@{
     std::size_t size() const noexcept { return view().size(); }
     field_view operator[](std::size_t index) const { return view()[index]; }
     field_view operator[](std::string_view name) const { return view()[name]; }
@@ -240,6 +249,7 @@ public:
         return view().as<Ts...>();
     }
     const std::vector<column>& columns() const noexcept { return columns_->columns; }
+    ///@}
 
 private:
     std::vector<std::byte> bytes_;
@@ -259,14 +269,20 @@ private:
 /// Thread: the connection's loop thread (destruction included).
 class rows {
 public:
+    /// An empty result.
     rows() = default;
+    /// Move-only: the moved-from object is empty; views into it now belong to the target.
+    ///@{
     rows(rows&&) noexcept;
     rows& operator=(rows&&) noexcept;
+    ///@}
     rows(const rows&) = delete;
     rows& operator=(const rows&) = delete;
     ~rows();
 
+    /// Number of rows.
     std::size_t size() const noexcept { return rows_.size(); }
+    /// True when there are no rows.
     bool empty() const noexcept { return rows_.empty(); }
     /// The row at `index` (unchecked: index < size()).
     row_view operator[](std::size_t index) const noexcept {
@@ -277,8 +293,11 @@ public:
     /// An owned copy of the row at `index`.
     row to_row(std::size_t index) const { return row(at(index), columns_); }
 
+    /// Iterates the rows as row_views.
     class iterator {
     public:
+        /// Forward-iterator interface over the rows.
+        ///@{
         using value_type = row_view;
         using difference_type = std::ptrdiff_t;
         iterator() noexcept = default;
@@ -294,13 +313,17 @@ public:
             return t;
         }
         bool operator==(const iterator& o) const noexcept { return i_ == o.i_; }
+        ///@}
 
     private:
         const rows* r_ = nullptr;
         std::size_t i_ = 0;
     };
+    /// The rows, in the order the server sent them.
+    ///@{
     iterator begin() const noexcept { return iterator(this, 0); }
     iterator end() const noexcept { return iterator(this, size()); }
+    ///@}
 
     /// The columns (empty for a statement that returns no rows).
     const std::vector<column>& columns() const noexcept;
