@@ -221,7 +221,6 @@ private:
     std::array<iovec, max_iov> iov_{};
     bool sending_ = false;
     bool flush_queued_ = false;
-    bool recv_armed_ = false;
     bool starved_ = false;  // the pool ran dry: re-arm the recv at the next flush
 
     owned<ring::timeout_op> timer_;
