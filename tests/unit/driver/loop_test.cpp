@@ -42,9 +42,17 @@ TEST(Loop, RunRethrowsTheTaskException) {
     EXPECT_THROW(lp.run(throws()), std::runtime_error);
 }
 
+// Symmetric transfer is a tail call in optimised builds; AddressSanitizer turns tail calls off,
+// so there each level of the chain takes stack and the depth must stay modest.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr int deep_chain = 2000;
+#else
+constexpr int deep_chain = 100000;
+#endif
+
 TEST(Loop, DeepAwaitChainsDoNotGrowTheStack) {
     loop lp;
-    EXPECT_EQ(lp.run(add_up(100000)), 100000);
+    EXPECT_EQ(lp.run(add_up(deep_chain)), deep_chain);
 }
 
 task<void> count_to(int& counter, int n) {
