@@ -27,6 +27,20 @@ bool is_cached_plan_error(const std::error_code& ec, const diagnostics& d) {
             d.message.find("cached plan must not change result type") != std::string::npos);
 }
 
+// The error of an operation on a connection that is closed.
+std::error_code closed_error(diagnostics& diag) {
+    diag.client_message = "the connection is closed";
+    return make_error_code(errc::connection_closed);
+}
+
+// A message could not be written: leave the buffer as it was and say why.
+std::error_code send_failed(wire::write_buffer& out, const wire::write_buffer::mark& mark, std::error_code ec,
+                            diagnostics& diag) {
+    out.rollback(mark);
+    diag.client_message = "cannot send the statement: " + ec.message();
+    return ec;
+}
+
 struct wait_ready {
     prepared_statement& st;
     bool await_ready() const noexcept { return st.ready; }
@@ -97,8 +111,7 @@ void connection_impl::close_retired(statement_cache::retired_list& retired) {
 task<std::error_code> connection_impl::describe(prepared_statement& st, diagnostics& diag,
                                                 driver::clock::time_point deadline) {
     if (ch_ == nullptr) {
-        diag.client_message = "the connection is closed";
-        co_return make_error_code(errc::connection_closed);
+        co_return closed_error(diag);
     }
     wire::session& s = ch_->session();
     wire::write_buffer& out = ch_->out();
@@ -113,9 +126,7 @@ task<std::error_code> connection_impl::describe(prepared_statement& st, diagnost
     if (ec) {
         // Only an embedded NUL or an oversized text gets here, before anything was queued
         // for the server (the session checks before it writes).
-        out.rollback(mark);
-        diag.client_message = "cannot send the statement: " + ec.message();
-        co_return ec;
+        co_return send_failed(out, mark, ec, diag);
     }
     driver::describe_exchange x;
     x.syncs = 1;
@@ -189,8 +200,7 @@ task<std::error_code> connection_impl::execute_prepared(prepared_statement& st, 
         co_return ec;
     }
     if (ch_ == nullptr) {
-        diag.client_message = "the connection is closed";
-        co_return make_error_code(errc::connection_closed);
+        co_return closed_error(diag);
     }
     wire::session& s = ch_->session();
     wire::write_buffer& out_buf = ch_->out();
@@ -204,9 +214,7 @@ task<std::error_code> connection_impl::execute_prepared(prepared_statement& st, 
         ec = s.send_sync(out_buf);
     }
     if (ec) {
-        out_buf.rollback(mark);
-        diag.client_message = "cannot send the statement: " + ec.message();
-        co_return ec;
+        co_return send_failed(out_buf, mark, ec, diag);
     }
     driver::rows_exchange x(out, st.columns, keep_rows);
     x.deadline = deadline;
@@ -245,9 +253,7 @@ task<std::error_code> connection_impl::execute_unnamed(std::string_view sql, std
     const auto mark = out_buf.get_mark();
     std::error_code ec = s.send_parse(out_buf, "", sql, declared);
     if (ec) {
-        out_buf.rollback(mark);
-        diag.client_message = "cannot send the statement: " + ec.message();
-        co_return ec;
+        co_return send_failed(out_buf, mark, ec, diag);
     }
     std::error_code bind_ec = driver::write_bind(s, out_buf, "", declared, params, formats, diag);
     if (!bind_ec) {
@@ -279,8 +285,7 @@ task<std::error_code> connection_impl::run(std::string_view sql, const statement
                                            diagnostics& diag, const call_options& call) {
     const running_guard running(this);
     if (ch_ == nullptr) {
-        diag.client_message = "the connection is closed";
-        co_return make_error_code(errc::connection_closed);
+        co_return closed_error(diag);
     }
     if (std::error_code ec = ch_->usable(&diag)) {
         co_return ec;
@@ -322,8 +327,7 @@ task<std::error_code> connection_impl::prepare_named(std::string_view sql, block
                                                      diagnostics& diag, const call_options& call) {
     const running_guard running(this);
     if (ch_ == nullptr) {
-        diag.client_message = "the connection is closed";
-        co_return make_error_code(errc::connection_closed);
+        co_return closed_error(diag);
     }
     if (std::error_code ec = ch_->usable(&diag)) {
         co_return ec;
