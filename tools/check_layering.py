@@ -24,6 +24,8 @@ and checked against the table:
                  as <sys/socket.h>, libssl, other src/ folders, other public headers)
   src/codec      std, codec/, wire/byte_order.hpp, wire/write_buffer.hpp, public headers (the
                  codec customisation point and the value types it encodes); nothing else
+  src/text       std, text/, codec/, public headers (rendering values in PostgreSQL's text
+                 output form); nothing else
   src/tls        std, tls/, libssl, libcrypto, public headers; not liburing, <coroutine>, any
                  other src/ folder
   src/ring       std, ring/, liburing, system headers, public headers; not wire/, codec/, tls/,
@@ -62,7 +64,7 @@ stdnoreturn.h string.h tgmath.h threads.h time.h uchar.h wchar.h wctype.h
 
 LIBSSL = {"ssl.h", "ssl2.h", "ssl3.h", "tls1.h", "dtls1.h", "srtp.h", "sslerr.h"}
 
-SRC_FOLDERS = ["wire", "codec", "tls", "ring", "driver", "client", "error"]
+SRC_FOLDERS = ["wire", "codec", "text", "tls", "ring", "driver", "client", "error"]
 
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 
@@ -173,6 +175,10 @@ def check_include(area, rel, cat, detail):
             return None
         return ("src/codec may include only std, codec/, wire/byte_order.hpp, wire/write_buffer.hpp "
                 "and public headers")
+    if area == "text":
+        if cat in ("std", "src:text", "src:codec", "public"):
+            return None
+        return "src/text may include only std, text/, codec/ and public headers"
     if area == "tls":
         if cat in ("std", "src:tls", "public", "libssl", "libcrypto"):
             return None
@@ -201,7 +207,7 @@ def check_include(area, rel, cat, detail):
         if cat in ("libssl", "libcrypto"):
             return "src/client must not include OpenSSL directly"
         if cat in ("src:wire", "src:ring", "src:tls", "src:error", "src:?"):
-            return "src/client may include only driver/, codec/ and client/ of src/"
+            return "src/client may include only driver/, codec/, text/ and client/ of src/"
         return None
     if area == "error":
         if cat in ("std", "src:error", "public"):
