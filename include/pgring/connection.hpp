@@ -25,6 +25,7 @@
 #include <pgring/result.hpp>
 #include <pgring/row.hpp>
 #include <pgring/task.hpp>
+#include <pgring/type_info.hpp>
 
 #include <pgring/detail/shared_block.hpp>
 
@@ -42,6 +43,7 @@
 #include <tuple>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace pgring {
 
@@ -68,6 +70,13 @@ struct connection_options {
     std::chrono::milliseconds cancel_grace{5000};
     /// Called for each NoticeResponse (WARNING, NOTICE, ...); empty ignores them.
     std::function<void(const diagnostics&)> on_notice;
+    /// Result columns of these types (and arrays of them) are fetched in text format
+    /// (column::format 0). Types the server cannot send in binary (aclitem) always are.
+    std::vector<oid_t> text_result_types;
+    /// Load the description of every type that is not built in (enums, composites, domains,
+    /// extension types) from the server's catalogs when a statement first uses it; see
+    /// connection::types().
+    bool load_types = true;
 };
 
 /// Options of one call; see connection::with().
@@ -390,6 +399,17 @@ public:
     std::uint64_t statements_prepared() const noexcept;
     /// Bytes of input copied to reassemble messages that spanned receive buffers.
     std::uint64_t copied_bytes() const noexcept;
+
+    /// The types that are not built in, as loaded so far from the server's catalogs (for
+    /// render_text() and for user codecs). Lifetime: the connection's.
+    const type_lookup& types() const noexcept;
+    /// Loads the descriptions of `oids` and of every type they refer to (array elements, domain
+    /// bases, range subtypes, composite fields), skipping those already known. Use it for types
+    /// met inside values, such as the fields of an anonymous record.
+    /// Errors: those of the catalog query.
+    task<result<void>> load_types(std::vector<oid_t> oids);
+    /// Forgets the loaded types (after ALTER TYPE and the like); they load again when next used.
+    void forget_types() noexcept;
 
     /// Low level: the implementation.
     detail::connection_impl* impl() const noexcept { return impl_; }

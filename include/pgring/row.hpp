@@ -23,6 +23,7 @@
 #include <string_view>
 #include <system_error>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -36,6 +37,10 @@ struct column {
     std::int16_t attribute = 0;  ///< the column number in that table, or 0
     std::int16_t type_size = 0;  ///< pg_type.typlen (negative: variable length)
     std::int32_t type_modifier = -1;  ///< pg_attribute.atttypmod (e.g. varchar(n) length + 4)
+    /// The format the values arrive in: 1 binary (every type with a binary form, the default),
+    /// 0 text (types the server cannot send in binary, such as aclitem, and the types listed in
+    /// connection_options::text_result_types).
+    std::int16_t format = 1;
 };
 
 namespace detail {
@@ -52,32 +57,50 @@ struct column_set : shared_block {
     }
 };
 
+/// True when a field of column `c` decodes into T: codec<T> takes its type, or, for a column
+/// in text format, T is a string (optionally in std::optional).
+template <typename T>
+bool column_accepts(const column& c) noexcept {
+    if (c.format == 0) {
+        using U = typename std::conditional_t<is_optional<T>::value, T, std::optional<T>>::value_type;
+        return std::is_same_v<U, std::string> || std::is_same_v<U, std::string_view>;
+    }
+    return codec<T>::accepts(c.type);
+}
+
 /// Throws `pgring::error(ec, diagnostics{client_message = what})`.
 [[noreturn]] void throw_decode_error(std::error_code ec, std::string what);
 
 }  // namespace detail
 
-/// One value of a row: its type and its bytes in binary format, or NULL.
+/// One value of a row: its type, format and bytes, or NULL.
 ///
 /// Lifetime: borrows the row's bytes; see row_view.
 class field_view {
 public:
     field_view() noexcept = default;
-    /// `data` null means NULL.
-    field_view(oid_t type, const std::byte* data, std::size_t size) noexcept
-        : type_(type), data_(data), size_(size) {}
+    /// `data` null means NULL; `format` 1 is binary, 0 text.
+    field_view(oid_t type, const std::byte* data, std::size_t size, std::int16_t format = 1) noexcept
+        : type_(type), format_(format), data_(data), size_(size) {}
 
     /// True for SQL NULL.
     bool is_null() const noexcept { return data_ == nullptr; }
     /// The value's type OID.
     oid_t type() const noexcept { return type_; }
-    /// The raw bytes (binary format); empty for NULL.
+    /// The format of bytes(): 1 binary (the usual case), 0 text (see column::format).
+    std::int16_t format() const noexcept { return format_; }
+    /// The raw bytes, in format(); empty for NULL.
     std::span<const std::byte> bytes() const noexcept { return {data_, data_ == nullptr ? 0 : size_}; }
 
-    /// Decodes into `out`. Errors: `errc::unexpected_null` for NULL into a non-optional,
-    /// `errc::type_mismatch` when codec<T> does not take this type, and the codec's own errors.
+    /// Decodes into `out`. A field in text format decodes only into a string type (its text).
+    /// Errors: `errc::unexpected_null` for NULL into a non-optional, `errc::type_mismatch` when
+    /// codec<T> does not take this type (or the field is text and T is not a string), and the
+    /// codec's own errors.
     template <has_codec T>
     [[nodiscard]] std::error_code get(T& out) const {
+        if (format_ == 0 && data_ != nullptr) {
+            return get_text(out);
+        }
         return decode_nullable(type_, data_, size_, out);
     }
     /// Decodes and returns the value. Errors: throws `pgring::error` with the codes of get(T&).
@@ -91,7 +114,25 @@ public:
     }
 
 private:
+    template <typename T>
+    std::error_code get_text(T& out) const {
+        if constexpr (detail::is_optional<T>::value) {
+            typename T::value_type v{};
+            const std::error_code ec = get_text(v);
+            if (!ec) {
+                out = std::move(v);
+            }
+            return ec;
+        } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>) {
+            out = T(reinterpret_cast<const char*>(data_), size_);
+            return {};
+        } else {
+            return make_error_code(errc::type_mismatch);
+        }
+    }
+
     oid_t type_ = 0;
+    std::int16_t format_ = 1;
     const std::byte* data_ = nullptr;
     std::size_t size_ = 0;
 };
@@ -126,9 +167,9 @@ public:
         iterator(const row_view* r, std::size_t index, const std::byte* p) noexcept : r_(r), i_(index), p_(p) {}
         field_view operator*() const noexcept {
             const std::int32_t len = detail::load_be<std::int32_t>(p_);
-            const oid_t type = (*r_->columns_)[i_].type;
-            return len < 0 ? field_view(type, nullptr, 0)
-                           : field_view(type, p_ + 4, static_cast<std::size_t>(len));
+            const column& c = (*r_->columns_)[i_];
+            return len < 0 ? field_view(c.type, nullptr, 0, c.format)
+                           : field_view(c.type, p_ + 4, static_cast<std::size_t>(len), c.format);
         }
         iterator& operator++() noexcept {
             const std::int32_t len = detail::load_be<std::int32_t>(p_);
@@ -367,7 +408,7 @@ public:
             return make_error_code(errc::type_mismatch);
         }
         std::size_t i = 0;
-        const bool ok = (codec<Ts>::accepts(cols[i++].type) && ...);
+        const bool ok = (detail::column_accepts<Ts>(cols[i++]) && ...);
         return ok ? std::error_code{} : make_error_code(errc::type_mismatch);
     }
 

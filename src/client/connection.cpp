@@ -8,7 +8,9 @@
 #include "driver/exchanges.hpp"
 #include "driver/rows_builder.hpp"
 
+#include <algorithm>
 #include <array>
+#include <tuple>
 #include <string>
 #include <utility>
 #include <vector>
@@ -140,6 +142,119 @@ task<std::error_code> connection_impl::describe(prepared_statement& st, diagnost
     st.parameter_types = std::move(x.parameter_types);
     st.columns = x.columns ? std::move(x.columns) : column_set::make();
     st.prepared_at = driver::clock::now();
+    co_return co_await resolve_types(st.parameter_types, st.columns.get(), &st.result_formats, diag, deadline);
+}
+
+task<std::error_code> connection_impl::resolve_types(std::span<const oid_t> types, column_set* columns,
+                                                     std::vector<std::int16_t>* formats, diagnostics& diag,
+                                                     driver::clock::time_point deadline) {
+    if (options_.load_types) {
+        std::vector<oid_t> missing;
+        const auto want = [&](oid_t oid) {
+            if (types_.unknown(oid) && std::find(missing.begin(), missing.end(), oid) == missing.end()) {
+                missing.push_back(oid);
+            }
+        };
+        for (const oid_t t : types) {
+            want(t);
+        }
+        if (columns != nullptr) {
+            for (const column& c : columns->columns) {
+                want(c.type);
+            }
+        }
+        if (!missing.empty()) {
+            // A type that cannot be loaded (no privilege on the catalogs, a concurrent DROP) is
+            // not the statement's failure: its values stay raw bytes, and render_text() says so.
+            diagnostics ignored;
+            if (const std::error_code ec = co_await load_types_until(std::move(missing), ignored, deadline);
+                ec && ec == errc::connection_closed) {
+                diag = std::move(ignored);
+                co_return ec;
+            }
+        }
+    }
+    if (columns != nullptr && formats != nullptr) {
+        bool any_text = false;
+        for (column& c : columns->columns) {
+            c.format = types_.result_format(c.type, options_.text_result_types);
+            any_text = any_text || c.format == text_format;
+        }
+        formats->clear();
+        if (any_text) {
+            for (const column& c : columns->columns) {
+                formats->push_back(c.format);
+            }
+        }
+    }
+    co_return std::error_code{};
+}
+
+task<std::error_code> connection_impl::load_types(std::vector<oid_t> oids, diagnostics& diag,
+                                                  const call_options& call) {
+    const running_guard running(this);
+    co_return co_await load_types_until(std::move(oids), diag, deadline_of(call));
+}
+
+task<std::error_code> connection_impl::load_types_until(std::vector<oid_t> oids, diagnostics& diag,
+                                                        driver::clock::time_point deadline) {
+    std::erase_if(oids, [&](oid_t oid) { return !types_.unknown(oid); });
+    // Each level of references costs one query; the bound guards against a catalog that keeps
+    // naming new types.
+    for (int level = 0; !oids.empty() && level < 32; ++level) {
+        call_options call;
+        if (deadline != driver::clock::time_point::max()) {
+            call.timeout = std::max(std::chrono::milliseconds(1), std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                                      deadline - driver::clock::now()));
+        }
+        const param_ref arg = make_param(oids);
+        rows r;
+        if (const std::error_code ec = co_await run(type_catalog_query, nullptr, std::span(&arg, 1), r, true, diag, call)) {
+            co_return ec;
+        }
+        std::vector<type_info> found;
+        for (const row_view v : r) {
+            std::tuple<oid_t, std::string, std::string, std::string, std::string, std::int16_t, std::string, bool, oid_t,
+                       oid_t, oid_t, oid_t, oid_t, std::vector<std::string>, std::vector<oid_t>,
+                       std::vector<std::string>>
+                f;
+            if (const std::error_code ec = v.get_all(f)) {
+                diag.client_message = "cannot read the type catalog: " + ec.message();
+                co_return ec;
+            }
+            type_info t;
+            t.oid = std::get<0>(f);
+            t.schema = std::move(std::get<1>(f));
+            t.name = std::move(std::get<2>(f));
+            t.kind = std::get<3>(f).empty() ? 'b' : std::get<3>(f)[0];
+            t.category = std::get<4>(f).empty() ? 'U' : std::get<4>(f)[0];
+            t.length = std::get<5>(f);
+            t.delimiter = std::get<6>(f).empty() ? ',' : std::get<6>(f)[0];
+            t.binary_output = std::get<7>(f);
+            t.element = std::get<8>(f);
+            t.array = std::get<9>(f);
+            t.base = std::get<10>(f);
+            t.range_subtype = std::get<11>(f);
+            t.range = std::get<12>(f);
+            const auto& names = std::get<13>(f);
+            const auto& field_types = std::get<14>(f);
+            for (std::size_t i = 0; i < names.size() && i < field_types.size(); ++i) {
+                t.fields.push_back({names[i], field_types[i]});
+            }
+            t.labels = std::move(std::get<15>(f));
+            found.push_back(std::move(t));
+        }
+        for (type_info& t : found) {
+            types_.add(std::move(t));
+        }
+        std::vector<oid_t> next;
+        for (const oid_t oid : oids) {
+            if (const type_info* t = types_.find(oid)) {
+                types_.unknown_references(*t, next);
+            }
+        }
+        oids = std::move(next);  // OIDs the catalog does not have are dropped: no endless loop
+    }
     co_return std::error_code{};
 }
 
@@ -205,7 +320,8 @@ task<std::error_code> connection_impl::execute_prepared(prepared_statement& st, 
     wire::session& s = ch_->session();
     wire::write_buffer& out_buf = ch_->out();
     const auto mark = out_buf.get_mark();
-    if (std::error_code ec = driver::write_bind(s, out_buf, st.name, st.parameter_types, params, formats, diag)) {
+    if (std::error_code ec =
+            driver::write_bind(s, out_buf, st.name, st.parameter_types, params, formats, diag, st.result_formats)) {
         co_return ec;
     }
     std::error_code ec =
@@ -299,7 +415,15 @@ task<std::error_code> connection_impl::run(std::string_view sql, const statement
         co_return co_await execute_prepared(*stmt->p_, params, out, keep_rows, diag, deadline);
     }
     if (!cache_.caches(sql)) {
-        co_return co_await execute_unnamed(sql, params, out, keep_rows, diag, deadline);
+        std::error_code ec = co_await execute_unnamed(sql, params, out, keep_rows, diag, deadline);
+        if (!ec && options_.load_types) {
+            std::vector<oid_t> column_types;
+            for (const column& c : out.columns()) {
+                column_types.push_back(c.type);
+            }
+            ec = co_await resolve_types(column_types, nullptr, nullptr, diag, deadline);
+        }
+        co_return ec;
     }
     for (int attempt = 0;; ++attempt) {
         block_ptr<prepared_statement> st;
@@ -313,6 +437,7 @@ task<std::error_code> connection_impl::run(std::string_view sql, const statement
             statement_cache::retired_list retired;
             cache_.erase(st.get(), retired);
             close_retired(retired);
+            types_.clear();  // a schema change: loaded composites may have changed too
             if (attempt == 0 && ch_ != nullptr && ch_->session().transaction_status() == 'I') {
                 rows::builder::clear(out);
                 diag.clear();
@@ -506,6 +631,28 @@ std::size_t connection::cached_statements() const noexcept {
 
 std::uint64_t connection::statements_prepared() const noexcept {
     return impl_ != nullptr ? impl_->statements_prepared() : 0;
+}
+
+const type_lookup& connection::types() const noexcept {
+    static const detail::type_registry none;
+    return impl_ != nullptr ? impl_->types() : none;
+}
+
+task<result<void>> connection::load_types(std::vector<oid_t> oids) {
+    if (impl_ == nullptr) {
+        co_return make_failure(make_error_code(errc::connection_closed), {});
+    }
+    diagnostics diag;
+    if (const std::error_code ec = co_await impl_->load_types(std::move(oids), diag, options_)) {
+        co_return make_failure(ec, std::move(diag));
+    }
+    co_return result<void>{};
+}
+
+void connection::forget_types() noexcept {
+    if (impl_ != nullptr) {
+        impl_->types().clear();
+    }
 }
 
 std::uint64_t connection::copied_bytes() const noexcept {

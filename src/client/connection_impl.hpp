@@ -16,12 +16,17 @@
 //   cache off (max_size 0) or long SQL: one write, one round trip, unnamed statement:
 //     Parse("", declared types) + Bind + Describe(P) + Execute + Sync
 //
+//   After a Describe, types that are not built in are loaded from the catalogs (type_registry,
+//   one query per level of references) before the statement runs, and each result column gets
+//   its format: binary, or text for the types the server cannot send in binary.
+//
 // Thread: the connection's loop thread.
 
 #include <pgring/connection.hpp>
 #include <pgring/result.hpp>
 
 #include "client/statement_cache.hpp"
+#include "client/type_registry.hpp"
 #include "driver/channel.hpp"
 #include "driver/loop_impl.hpp"
 
@@ -60,6 +65,9 @@ public:
     driver::channel& channel() noexcept { return *ch_; }
     const driver::channel& channel() const noexcept { return *ch_; }
     const statement_cache& cache() const noexcept { return cache_; }
+    type_registry& types() noexcept { return types_; }
+    /// Loads the descriptions of `oids` and of every type they refer to that is not known yet.
+    task<std::error_code> load_types(std::vector<oid_t> oids, diagnostics& diag, const call_options& call);
     std::uint64_t statements_prepared() const noexcept { return prepared_count_; }
     void close() noexcept;
 
@@ -90,12 +98,20 @@ private:
     task<std::error_code> execute_unnamed(std::string_view sql, std::span<const param_ref> params, rows& out,
                                           bool keep_rows, diagnostics& diag, driver::clock::time_point deadline);
     void close_retired(statement_cache::retired_list& retired);
+    // Loads the unknown types among `types` and `columns` (when options_.load_types), then sets
+    // each column's format and `formats` (left empty when every column is binary).
+    task<std::error_code> resolve_types(std::span<const oid_t> types, column_set* columns,
+                                        std::vector<std::int16_t>* formats, diagnostics& diag,
+                                        driver::clock::time_point deadline);
+    task<std::error_code> load_types_until(std::vector<oid_t> oids, diagnostics& diag,
+                                           driver::clock::time_point deadline);
     std::string next_name(char kind);
 
     loop_impl& loop_;
     driver::channel* ch_;
     connection_options options_;
     statement_cache cache_;
+    type_registry types_;
     std::uint64_t name_counter_ = 0;
     std::uint64_t prepared_count_ = 0;
     std::size_t running_ = 0;  // operations started and not yet destroyed

@@ -33,6 +33,8 @@ struct prepared_statement : shared_block {
     std::string sql;
     std::vector<oid_t> parameter_types;
     block_ptr<column_set> columns;
+    /// The result format of each column (Bind's result format codes); empty: all binary.
+    std::vector<std::int16_t> result_formats;
     std::chrono::steady_clock::time_point prepared_at;
     /// False while its Parse/Describe is in flight; calls for the same SQL wait in `waiters`.
     bool ready = false;

@@ -22,6 +22,7 @@ detail::block_ptr<detail::column_set> make_columns(const wire::backend::row_desc
         c.attribute = f.column_attribute;
         c.type_size = f.type_size;
         c.type_modifier = f.type_modifier;
+        c.format = f.format;
         set->columns.push_back(std::move(c));
     }
     return set;
@@ -117,7 +118,8 @@ std::error_code choose_formats(std::span<const oid_t> types, std::span<const det
 // buffer is left as it was.
 std::error_code write_bind(wire::session& s, wire::write_buffer& out, std::string_view statement,
                            std::span<const oid_t> types, std::span<const detail::param_ref> params,
-                           const format_list& formats, diagnostics& diag) {
+                           const format_list& formats, diagnostics& diag,
+                           std::span<const std::int16_t> result_formats) {
     wire::frontend::bind_encoder b(out, "", statement, formats.span(), params.size());
     for (std::size_t i = 0; i < params.size(); ++i) {
         const detail::param_ref& p = params[i];
@@ -141,7 +143,8 @@ std::error_code write_bind(wire::session& s, wire::write_buffer& out, std::strin
         }
     }
     static constexpr std::array<std::int16_t, 1> all_binary{binary_format};
-    const std::error_code ec = s.end_bind(b, all_binary);
+    const std::error_code ec = s.end_bind(b, result_formats.empty() ? std::span<const std::int16_t>(all_binary)
+                                                                     : result_formats);
     if (ec && diag.client_message.empty()) {
         diag.client_message = "cannot encode the parameters: " + ec.message();
     }

@@ -81,6 +81,7 @@ private:
 /// by their codecs, or copied as text. On error the buffer is left as it was.
 [[nodiscard]] std::error_code write_bind(wire::session& s, wire::write_buffer& out, std::string_view statement,
                                          std::span<const oid_t> types, std::span<const detail::param_ref> params,
-                                         const format_list& formats, diagnostics& diag);
+                                         const format_list& formats, diagnostics& diag,
+                                         std::span<const std::int16_t> result_formats = {});
 
 }  // namespace pgring::driver
