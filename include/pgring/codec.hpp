@@ -12,6 +12,15 @@
 ///     static std::error_code encode(const T& value, oid_t type, std::span<std::byte> out);
 ///     static std::error_code decode(oid_t type, std::span<const std::byte> in, T& out);
 ///
+/// A codec for a type that is not built in, whose OID is chosen when the type is created (an
+/// extension type such as PostGIS `geometry`), also declares the type's name (pg_type.typname):
+///
+///     static constexpr std::string_view type_name = "geometry";
+///
+/// and pgring then uses it for every column and parameter of a type with that name (the
+/// connection learns the names from the catalogs; see connection::types()), whatever `accepts`
+/// says; its `encode`, `encoded_size` and `decode` must take any OID for such values.
+///
 /// `accepts` says whether values of PostgreSQL type `type` can be decoded into T and T encoded as
 /// `type`; it runs once per statement (when RowDescription or ParameterDescription arrives), and
 /// a type it refuses is `errc::type_mismatch`. `encoded_size` is the exact size of the value in
@@ -88,6 +97,36 @@ concept has_codec = requires(const T& value, T& out, oid_t type, std::span<std::
     { codec<T>::encode(value, type, dst) } -> std::same_as<std::error_code>;
     { codec<T>::decode(type, src, out) } -> std::same_as<std::error_code>;
 };
+
+namespace detail {
+
+template <class T>
+concept named_codec = requires {
+    { codec<T>::type_name } -> std::convertible_to<std::string_view>;
+};
+
+/// codec<T>::type_name, or empty when the codec declares none.
+template <class T>
+constexpr std::string_view codec_type_name() noexcept {
+    if constexpr (named_codec<T>) {
+        return codec<T>::type_name;
+    } else {
+        return {};
+    }
+}
+
+}  // namespace detail
+
+/// True when codec<T> takes values of the type with OID `type` and name `name` (pg_type.typname;
+/// empty when unknown): codec<T>::accepts(type), or the codec's type_name is `name`.
+template <has_codec T>
+bool codec_accepts(oid_t type, std::string_view name) noexcept {
+    if (codec<T>::accepts(type)) {
+        return true;
+    }
+    constexpr std::string_view wanted = detail::codec_type_name<T>();
+    return !wanted.empty() && wanted == name;
+}
 
 namespace detail {
 
@@ -1681,6 +1720,7 @@ struct codec<std::optional<T>> {
     /// The codec contract for this type; see the file comment.
     ///@{
     static constexpr oid_t preferred_oid = codec<T>::preferred_oid;
+    static constexpr std::string_view type_name = detail::codec_type_name<T>();
 
     static bool accepts(oid_t type) noexcept { return codec<T>::accepts(type); }
 

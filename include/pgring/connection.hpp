@@ -97,6 +97,8 @@ struct param_ref {
     /// The codec's string types can also be sent in text form, for any parameter type.
     bool text_like = false;
     oid_t preferred_oid = 0;
+    /// The codec's type_name (see codec.hpp), or empty.
+    std::string_view type_name;
     bool (*accepts)(oid_t) = nullptr;
     std::size_t (*size)(const void* value, oid_t type) = nullptr;
     std::error_code (*encode)(const void* value, oid_t type, std::span<std::byte> out) = nullptr;
@@ -135,6 +137,7 @@ param_ref make_param(const T& value) noexcept {
     p.is_null = pgring::is_null(value);
     p.text_like = is_text_like<T>::value;
     p.preferred_oid = codec<T>::preferred_oid;
+    p.type_name = detail::codec_type_name<T>();
     p.accepts = [](oid_t type) { return codec<T>::accepts(type); };
     p.size = [](const void* v, oid_t type) { return codec<T>::encoded_size(*static_cast<const T*>(v), type); };
     p.encode = [](const void* v, oid_t type, std::span<std::byte> out) {

@@ -41,6 +41,10 @@ struct column {
     /// 0 text (types the server cannot send in binary, such as aclitem, and the types listed in
     /// connection_options::text_result_types).
     std::int16_t format = 1;
+    /// For a type that is not built in: its name (pg_type.typname), once the connection has
+    /// loaded it (see connection::types()); empty otherwise. Codecs that declare a type_name
+    /// take the columns of that name.
+    std::string type_name;
 };
 
 namespace detail {
@@ -65,7 +69,7 @@ bool column_accepts(const column& c) noexcept {
         using U = typename std::conditional_t<is_optional<T>::value, T, std::optional<T>>::value_type;
         return std::is_same_v<U, std::string> || std::is_same_v<U, std::string_view>;
     }
-    return codec<T>::accepts(c.type);
+    return codec_accepts<T>(c.type, c.type_name);
 }
 
 /// Throws `pgring::error(ec, diagnostics{client_message = what})`.
@@ -79,14 +83,18 @@ bool column_accepts(const column& c) noexcept {
 class field_view {
 public:
     field_view() noexcept = default;
-    /// `data` null means NULL; `format` 1 is binary, 0 text.
-    field_view(oid_t type, const std::byte* data, std::size_t size, std::int16_t format = 1) noexcept
-        : type_(type), format_(format), data_(data), size_(size) {}
+    /// `data` null means NULL; `format` 1 is binary, 0 text; `type_name` as column::type_name
+    /// (it must outlive the view).
+    field_view(oid_t type, const std::byte* data, std::size_t size, std::int16_t format = 1,
+               std::string_view type_name = {}) noexcept
+        : type_(type), format_(format), data_(data), size_(size), type_name_(type_name) {}
 
     /// True for SQL NULL.
     bool is_null() const noexcept { return data_ == nullptr; }
     /// The value's type OID.
     oid_t type() const noexcept { return type_; }
+    /// The type's name for a type that is not built in (column::type_name), else empty.
+    std::string_view type_name() const noexcept { return type_name_; }
     /// The format of bytes(): 1 binary (the usual case), 0 text (see column::format).
     std::int16_t format() const noexcept { return format_; }
     /// The raw bytes, in format(); empty for NULL.
@@ -100,6 +108,11 @@ public:
     [[nodiscard]] std::error_code get(T& out) const {
         if (format_ == 0 && data_ != nullptr) {
             return get_text(out);
+        }
+        if constexpr (!detail::codec_type_name<T>().empty()) {
+            if (!codec_accepts<T>(type_, type_name_)) {
+                return make_error_code(errc::type_mismatch);
+            }
         }
         return decode_nullable(type_, data_, size_, out);
     }
@@ -135,6 +148,7 @@ private:
     std::int16_t format_ = 1;
     const std::byte* data_ = nullptr;
     std::size_t size_ = 0;
+    std::string_view type_name_;
 };
 
 /// A borrowed row: the fields of one DataRow and the columns describing them.
@@ -168,8 +182,8 @@ public:
         field_view operator*() const noexcept {
             const std::int32_t len = detail::load_be<std::int32_t>(p_);
             const column& c = (*r_->columns_)[i_];
-            return len < 0 ? field_view(c.type, nullptr, 0, c.format)
-                           : field_view(c.type, p_ + 4, static_cast<std::size_t>(len), c.format);
+            return len < 0 ? field_view(c.type, nullptr, 0, c.format, c.type_name)
+                           : field_view(c.type, p_ + 4, static_cast<std::size_t>(len), c.format, c.type_name);
         }
         iterator& operator++() noexcept {
             const std::int32_t len = detail::load_be<std::int32_t>(p_);

@@ -142,7 +142,16 @@ task<std::error_code> connection_impl::describe(prepared_statement& st, diagnost
     st.parameter_types = std::move(x.parameter_types);
     st.columns = x.columns ? std::move(x.columns) : column_set::make();
     st.prepared_at = driver::clock::now();
-    co_return co_await resolve_types(st.parameter_types, st.columns.get(), &st.result_formats, diag, deadline);
+    if (const std::error_code ec =
+            co_await resolve_types(st.parameter_types, st.columns.get(), &st.result_formats, diag, deadline)) {
+        co_return ec;
+    }
+    st.parameter_type_names.clear();
+    for (const oid_t t : st.parameter_types) {
+        const type_info* info = types_.find(t);
+        st.parameter_type_names.push_back(info != nullptr ? info->name : std::string());
+    }
+    co_return std::error_code{};
 }
 
 task<std::error_code> connection_impl::resolve_types(std::span<const oid_t> types, column_set* columns,
@@ -178,6 +187,9 @@ task<std::error_code> connection_impl::resolve_types(std::span<const oid_t> type
         bool any_text = false;
         for (column& c : columns->columns) {
             c.format = types_.result_format(c.type, options_.text_result_types);
+            if (const type_info* info = types_.find(c.type)) {
+                c.type_name = info->name;
+            }
             any_text = any_text || c.format == text_format;
         }
         formats->clear();
@@ -311,7 +323,7 @@ task<std::error_code> connection_impl::execute_prepared(prepared_statement& st, 
         co_return make_error_code(errc::wrong_parameter_count);
     }
     format_list formats(params.size());
-    if (std::error_code ec = driver::choose_formats(st.parameter_types, params, formats, diag)) {
+    if (std::error_code ec = driver::choose_formats(st.parameter_types, params, formats, diag, st.parameter_type_names)) {
         co_return ec;
     }
     if (ch_ == nullptr) {

@@ -32,6 +32,8 @@ struct prepared_statement : shared_block {
     std::string name;
     std::string sql;
     std::vector<oid_t> parameter_types;
+    /// For each parameter of a type that is not built in, its name once loaded; else empty.
+    std::vector<std::string> parameter_type_names;
     block_ptr<column_set> columns;
     /// The result format of each column (Bind's result format codes); empty: all binary.
     std::vector<std::int16_t> result_formats;

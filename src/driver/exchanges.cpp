@@ -98,10 +98,11 @@ static std::string type_name_of(oid_t type) {
 // Chooses each parameter's format for the server's parameter types: binary when the codec takes
 // the type, text when the value is a string (the server parses it as it would a literal).
 std::error_code choose_formats(std::span<const oid_t> types, std::span<const detail::param_ref> params, format_list& formats,
-                               diagnostics& diag) {
+                               diagnostics& diag, std::span<const std::string> type_names) {
     for (std::size_t i = 0; i < params.size(); ++i) {
         const detail::param_ref& p = params[i];
-        if (p.is_null || p.accepts(types[i])) {
+        const bool named = !p.type_name.empty() && i < type_names.size() && type_names[i] == p.type_name;
+        if (p.is_null || named || p.accepts(types[i])) {
             formats[i] = binary_format;
         } else if (p.text_like) {
             formats[i] = text_format;

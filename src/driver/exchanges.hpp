@@ -73,9 +73,11 @@ private:
 
 /// Chooses each parameter's format for the statement's parameter `types`: binary when the codec
 /// takes the type, text when the value is a string (the server parses it as it would a literal).
-/// Errors: errc::type_mismatch (with `diag` naming the parameter).
+/// A codec with a type_name takes a parameter whose type has that name (`type_names`, one per
+/// parameter or empty). Errors: errc::type_mismatch (with `diag` naming the parameter).
 [[nodiscard]] std::error_code choose_formats(std::span<const oid_t> types, std::span<const detail::param_ref> params,
-                                             format_list& formats, diagnostics& diag);
+                                             format_list& formats, diagnostics& diag,
+                                             std::span<const std::string> type_names = {});
 
 /// Writes a Bind of `statement` (unnamed portal, all results binary) whose parameters are encoded
 /// by their codecs, or copied as text. On error the buffer is left as it was.

@@ -7,6 +7,11 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <iterator>
+#include <cstring>
+#include <span>
+#include <string_view>
+#include <system_error>
 #include <cstdint>
 #include <optional>
 #include <pgring/connection.hpp>
@@ -18,6 +23,28 @@
 #include <vector>
 
 #include "pg_cluster.hpp"
+
+// A user's codec for an enum whose OID is only known at run time: it names the type.
+struct mood_value {
+    std::string label;
+    friend bool operator==(const mood_value&, const mood_value&) = default;
+};
+
+template <>
+struct pgring::codec<mood_value> {
+    static constexpr pgring::oid_t preferred_oid = 0;
+    static constexpr std::string_view type_name = "mood";
+    static bool accepts(pgring::oid_t) noexcept { return false; }
+    static std::size_t encoded_size(const mood_value& v, pgring::oid_t) noexcept { return v.label.size(); }
+    static std::error_code encode(const mood_value& v, pgring::oid_t, std::span<std::byte> out) noexcept {
+        std::memcpy(out.data(), v.label.data(), out.size());
+        return {};
+    }
+    static std::error_code decode(pgring::oid_t, std::span<const std::byte> in, mood_value& out) {
+        out.label.assign(reinterpret_cast<const char*>(in.data()), in.size());
+        return {};
+    }
+};
 
 namespace pgring::test {
 namespace {
@@ -210,6 +237,26 @@ TEST_F(TypesTest, UncachedPathLoadsColumnTypesAfterTheResult) {
     rows r = lp_.run(conn_.query("SELECT 'sad'::types_test.mood"));
     EXPECT_EQ(r[0].get<std::string>(0), "sad");
     EXPECT_NE(conn_.types().find(r.columns()[0].type), nullptr);
+}
+
+TEST_F(TypesTest, NamedCodecTakesColumnsAndParametersOfItsType) {
+    connect();
+    rows r = lp_.run(conn_.query("SELECT 'happy'::types_test.mood, 'x'::text"));
+    EXPECT_EQ(r.columns()[0].type_name, "mood");
+    EXPECT_EQ(r[0].get<mood_value>(0), mood_value{"happy"});
+    EXPECT_EQ(r[0].get<std::optional<mood_value>>(0), mood_value{"happy"});
+    mood_value wrong;
+    EXPECT_EQ((*std::next(r[0].begin())).get(wrong), make_error_code(errc::type_mismatch))
+        << "a text column is not a mood";
+    EXPECT_EQ(std::get<0>(r.as<mood_value, std::string>()[0]), mood_value{"happy"});
+    EXPECT_EQ((r.check_types<std::string, mood_value>()), make_error_code(errc::type_mismatch))
+        << "column types are checked once, by name too";
+    const auto n = lp_.run(conn_.query_value<std::int64_t>(
+        "SELECT count(*) FROM unnest(enum_range(NULL::types_test.mood)) m WHERE m > $1", mood_value{"sad"}));
+    EXPECT_EQ(n, 2);
+    result<rows> bad = lp_.run(conn_.try_query("SELECT $1::int4", mood_value{"sad"}));
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error(), make_error_code(errc::type_mismatch));
 }
 
 }  // namespace
