@@ -9,10 +9,14 @@
 #include <pgring/connection.hpp>
 #include <pgring/diagnostics.hpp>
 #include <pgring/error.hpp>
+#include <pgring/hstore.hpp>
 #include <pgring/loop.hpp>
 #include <pgring/oid.hpp>
+#include <pgring/record.hpp>
 #include <pgring/result.hpp>
 #include <pgring/row.hpp>
+#include <pgring/snapshot.hpp>
 #include <pgring/sqlstate.hpp>
 #include <pgring/task.hpp>
+#include <pgring/text_search.hpp>
 #include <pgring/types.hpp>

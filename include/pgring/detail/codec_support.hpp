@@ -296,6 +296,12 @@ constexpr oid_t array_oid_for(oid_t element) noexcept {
             return oid::regclass_array;
         case oid::regtype:
             return oid::regtype_array;
+        case oid::tsvector:
+            return oid::tsvector_array;
+        case oid::tsquery:
+            return oid::tsquery_array;
+        case oid::pg_snapshot:
+            return oid::pg_snapshot_array;
         default:
             return 0;
     }
