@@ -17,9 +17,10 @@
 ///
 ///     static constexpr std::string_view type_name = "geometry";
 ///
-/// and pgring then uses it for every column and parameter of a type with that name (the
-/// connection learns the names from the catalogs; see connection::types()), whatever `accepts`
-/// says; its `encode`, `encoded_size` and `decode` must take any OID for such values.
+/// and pgring then uses it for the columns and parameters of the type with that name, and for no
+/// other type whose name it knows (the connection learns the names from the catalogs; see
+/// connection::types()), whatever `accepts` says; its `encode`, `encoded_size` and `decode` must
+/// take any OID for such values. `accepts` still decides where the name is not known.
 ///
 /// `accepts` says whether values of PostgreSQL type `type` can be decoded into T and T encoded as
 /// `type`; it runs once per statement (when RowDescription or ParameterDescription arrives), and
@@ -117,15 +118,16 @@ constexpr std::string_view codec_type_name() noexcept {
 
 }  // namespace detail
 
-/// True when codec<T> takes values of the type with OID `type` and name `name` (pg_type.typname;
-/// empty when unknown): codec<T>::accepts(type), or the codec's type_name is `name`.
+/// True when codec<T> takes values of the type with OID `type` and name `name` (pg_type.typname
+/// of a type that is not built in; empty when not known): for a codec with a type_name and a
+/// known name, whether the names are equal; otherwise codec<T>::accepts(type).
 template <has_codec T>
 bool codec_accepts(oid_t type, std::string_view name) noexcept {
-    if (codec<T>::accepts(type)) {
-        return true;
-    }
     constexpr std::string_view wanted = detail::codec_type_name<T>();
-    return !wanted.empty() && wanted == name;
+    if (!wanted.empty() && !name.empty()) {
+        return wanted == name;
+    }
+    return codec<T>::accepts(type);
 }
 
 namespace detail {

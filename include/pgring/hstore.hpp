@@ -79,8 +79,8 @@ struct hstore {
 /// hstore is an extension type: its OID differs from one database to another, so this codec
 /// accepts any OID that is not a built-in type (see catalog::find_builtin_type; 0, no type, is
 /// refused), and `preferred_oid` is 0, leaving the parameter's type to the server (write
-/// `$1::hstore`). The caller picks the column: the connection layer routes by type name, and
-/// decoding some other extension type's bytes as hstore fails only if they happen to be malformed.
+/// `$1::hstore`). Where the connection knows the type's name (it loads the types it meets; see
+/// connection::types()), `type_name` restricts it to columns and parameters named hstore.
 ///
 /// Errors: decoding rejects (`errc::malformed_message`) a negative count or one past what the
 /// bytes can hold, a NULL or negative-length key, a length past the end, a NUL byte in a key or
@@ -91,6 +91,7 @@ struct codec<hstore> {
     /// The codec contract for this type; see the file comment.
     ///@{
     static constexpr oid_t preferred_oid = 0;
+    static constexpr std::string_view type_name = "hstore";
 
     static bool accepts(oid_t type) noexcept;
     static std::size_t encoded_size(const hstore& value, oid_t type) noexcept;

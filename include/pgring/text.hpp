@@ -39,15 +39,28 @@ struct text_settings {
 inline constexpr std::int16_t text_format_code = 0;    ///< text format
 inline constexpr std::int16_t binary_format_code = 1;  ///< binary format
 
-/// Appends PostgreSQL's text output form of one non-NULL value to `out`.
+/// Appends PostgreSQL's text output form of one non-NULL value to `out`: exactly what the
+/// type's output function prints (what `psql` shows) under `settings`.
 ///
 /// `value` is in `format` (a value already in text format is appended unchanged). Built-in types
-/// are rendered from pgring's own catalog; others (enums, composites, domains, arrays and ranges
-/// of them, extension types) are looked up in `types`, which may be null.
+/// are rendered from pgring's own catalog: numbers (float4/float8 with extra_float_digits, money
+/// as lc_monetary C prints it, `$1,234.56`), strings, "char", bytea (bytea_output), uuid, json,
+/// jsonb, jsonpath, xml, the network, bit-string and geometric types, pg_lsn, tid, the date/time
+/// types (DateStyle, IntervalStyle, TimeZone), arrays of any shape (array_out's quoting and
+/// `[lb:ub]=` prefix), int2vector and oidvector, ranges, multiranges and records (each field's
+/// type is in the binary value). Others are looked up in `types`, which may be null: a domain
+/// renders as its base type, an enum as its label, a composite as a record, arrays, ranges and
+/// multiranges of them as those of built-in types, and the extension type citext as text.
 ///
-/// Errors: `errc::type_mismatch` for a type that is neither built in nor in `types` (its OID is
-/// in the message of the error); the codecs' errors for malformed bytes. On error `out` is left
-/// as it was.
+/// Errors: `errc::type_mismatch` for a type (of the value, an element or a field) that is
+/// neither built in nor in `types`; `errc::not_supported` for a type whose binary form pgring
+/// cannot render: the reg* types (regclass, regtype, ...: their text needs the catalog; fetch
+/// them in text format), tsvector, tsquery, pg_snapshot, txid_snapshot, aclitem, the internal
+/// types and extension types other than citext (hstore, ...); the codecs' errors
+/// (`errc::malformed_message`) for malformed bytes, including nesting deeper than 32 levels;
+/// `errc::invalid_state` for a format code other than 0 and 1. On error `out` is left as it was.
+///
+/// Thread: a pure function; any thread may call it.
 [[nodiscard]] std::error_code render_text(oid_t type, std::int16_t format, std::span<const std::byte> value,
                                           const text_settings& settings, const type_lookup* types,
                                           std::string& out);

@@ -101,8 +101,8 @@ std::error_code choose_formats(std::span<const oid_t> types, std::span<const det
                                diagnostics& diag, std::span<const std::string> type_names) {
     for (std::size_t i = 0; i < params.size(); ++i) {
         const detail::param_ref& p = params[i];
-        const bool named = !p.type_name.empty() && i < type_names.size() && type_names[i] == p.type_name;
-        if (p.is_null || named || p.accepts(types[i])) {
+        const bool name_known = !p.type_name.empty() && i < type_names.size() && !type_names[i].empty();
+        if (p.is_null || (name_known ? type_names[i] == p.type_name : p.accepts(types[i]))) {
             formats[i] = binary_format;
         } else if (p.text_like) {
             formats[i] = text_format;
