@@ -23,6 +23,17 @@ using driver::binary_format;
 using driver::format_list;
 using driver::text_format;
 
+// The server no longer has the statement: someone ran DEALLOCATE (or DISCARD) behind the
+// cache's back, in a function or through a pooler.
+bool is_missing_statement_error(const std::error_code& ec, const diagnostics& d, const std::string& name) {
+    return ec == sqlstate::invalid_sql_statement_name && d.message.find(name) != std::string::npos;
+}
+
+// Statements that drop every prepared statement of the session.
+bool drops_prepared_statements(std::string_view tag) {
+    return tag == "DISCARD ALL" || tag == "DEALLOCATE ALL";
+}
+
 bool is_cached_plan_error(const std::error_code& ec, const diagnostics& d) {
     return ec == sqlstate::feature_not_supported &&
            (d.routine == "RevalidateCachedQuery" ||
@@ -428,6 +439,9 @@ task<std::error_code> connection_impl::run(std::string_view sql, const statement
     }
     if (!cache_.caches(sql)) {
         std::error_code ec = co_await execute_unnamed(sql, params, out, keep_rows, diag, deadline);
+        if (!ec && drops_prepared_statements(out.command_tag())) {
+            cache_.forget_ready();
+        }
         if (!ec && options_.load_types) {
             std::vector<oid_t> column_types;
             for (const column& c : out.columns()) {
@@ -443,6 +457,21 @@ task<std::error_code> connection_impl::run(std::string_view sql, const statement
             co_return ec;
         }
         std::error_code ec = co_await execute_prepared(*st, params, out, keep_rows, diag, deadline);
+        if (!ec && drops_prepared_statements(out.command_tag())) {
+            cache_.forget_ready();
+        }
+        if (ec && is_missing_statement_error(ec, diag, st->name)) {
+            // Drop it without a Close (there is nothing to close); nothing ran, so outside a
+            // transaction one retry with a fresh prepare is safe.
+            statement_cache::retired_list retired;
+            cache_.erase(st.get(), retired);
+            retired.clear();
+            if (attempt == 0 && ch_ != nullptr && ch_->session().transaction_status() == 'I') {
+                rows::builder::clear(out);
+                diag.clear();
+                continue;
+            }
+        }
         if (ec && is_cached_plan_error(ec, diag)) {
             // The table changed under the statement: its result type is stale. Drop it; outside a
             // transaction a fresh prepare and one retry are safe (nothing ran).

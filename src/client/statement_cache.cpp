@@ -58,4 +58,16 @@ void statement_cache::erase(prepared_statement* st, retired_list& retired) {
     retired.push_back(std::move(keep));
 }
 
+void statement_cache::forget_ready() {
+    for (auto it = lru_.begin(); it != lru_.end();) {
+        if ((*it)->ready) {
+            (*it)->in_cache = false;
+            index_.erase(std::string_view((*it)->sql));
+            it = lru_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
 }  // namespace pgring::detail

@@ -65,6 +65,9 @@ public:
     void insert(block_ptr<prepared_statement> st, retired_list& retired);
     /// Removes `st` if it is the cached entry for its sql.
     void erase(prepared_statement* st, retired_list& retired);
+    /// Removes every prepared entry without retiring it: the server has dropped them
+    /// (DISCARD ALL, DEALLOCATE ALL), so there is nothing to Close.
+    void forget_ready();
 
     std::size_t size() const noexcept { return lru_.size(); }
     const statement_cache_options& options() const noexcept { return options_; }

@@ -250,6 +250,45 @@ TEST_F(StatementCacheTest, TableChangeInsideATransactionReturnsTheErrorAndDropsT
     run(conn_.execute("DROP TABLE " + t));
 }
 
+TEST_F(StatementCacheTest, DiscardAllEmptiesTheCache) {
+    make_connection({});
+    const std::string sql = "SELECT $1::int4 + 1";
+    ASSERT_EQ(run(conn_.query_value<std::int32_t>(sql, 1)), 2);
+    ASSERT_EQ(conn_.statements_prepared(), 1u);
+    for (const char* drop : {"DISCARD ALL", "DEALLOCATE ALL"}) {
+        SCOPED_TRACE(drop);
+        const std::uint64_t before = conn_.statements_prepared();
+        run(conn_.execute(drop));
+        EXPECT_EQ(conn_.cached_statements(), 0u) << "the DISCARD/DEALLOCATE itself is gone too";
+        EXPECT_EQ(run(conn_.query_value<std::int32_t>(sql, 2)), 3);
+        EXPECT_EQ(conn_.statements_prepared(), before + 2) << "the statement was prepared again";
+    }
+}
+
+TEST_F(StatementCacheTest, StatementDeallocatedBehindTheCacheIsPreparedAgain) {
+    make_connection({});
+    const std::string sql = "SELECT $1::int4 * 3";
+    ASSERT_EQ(run(conn_.query_value<std::int32_t>(sql, 1)), 3);
+    // DEALLOCATE inside a function: the tag is not DEALLOCATE ALL, the cache cannot know. (It
+    // drops the fixture's lister too: count with a cached statement, which recovers the same way.)
+    const auto on_server = [&] {
+        return run(conn_.query_value<std::int64_t>("SELECT count(*) FROM pg_prepared_statements WHERE statement = $1",
+                                                   sql));
+    };
+    run(conn_.execute("DO $$ BEGIN EXECUTE 'DEALLOCATE ALL'; END $$"));
+    EXPECT_EQ(on_server(), 0);
+    EXPECT_EQ(run(conn_.query_value<std::int32_t>(sql, 2)), 6) << "retried with a fresh prepare";
+    EXPECT_EQ(on_server(), 1);
+    // Inside a transaction the error is the caller's (the server aborted the transaction).
+    run(conn_.execute("BEGIN"));
+    run(conn_.execute("DO $$ BEGIN EXECUTE 'DEALLOCATE ALL'; END $$ /* a new text: the first is gone too */"));
+    result<std::int32_t> r = run(conn_.try_query_value<std::int32_t>(sql, 3));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error(), sqlstate::invalid_sql_statement_name);
+    run(conn_.execute("ROLLBACK"));
+    EXPECT_EQ(run(conn_.query_value<std::int32_t>(sql, 4)), 12);
+}
+
 TEST_F(StatementCacheTest, CacheOffWorksWithoutNamedStatements) {
     make_connection({.max_size = 0});
     const std::string t = unique_name("cache_off");
