@@ -202,12 +202,10 @@ void append_date_time(std::string& out, const broken_down& tm, date_style_settin
         if (zone == nullptr) {
             return;
         }
+        // timestamptz2tm always gives an abbreviation, possibly empty (a bare-offset TimeZone
+        // such as '+05:30'): the server then prints the space and nothing after it.
         out += ' ';
-        if (!zone->abbreviation.empty()) {
-            out += zone->abbreviation.substr(0, max_tz_abbreviation);
-        } else {
-            append_numeric_zone(out, zone->utc_offset);
-        }
+        out += zone->abbreviation.substr(0, max_tz_abbreviation);
     };
     switch (ds.style) {
     case date_style::iso:

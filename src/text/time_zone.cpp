@@ -88,7 +88,13 @@ struct posix_parser {
     bool at_end() const noexcept { return pos >= s.size(); }
     char peek() const noexcept { return at_end() ? '\0' : s[pos]; }
 
-    bool name(std::string& out) {
+    // A zone name: <quoted> or three or more letters; with `allow_empty`, also none at all when
+    // an offset follows (PostgreSQL, unlike IANA, takes "+05:30" as a zone with an empty name).
+    bool name(std::string& out, bool allow_empty = false) {
+        if (allow_empty && (peek() == '+' || peek() == '-' || is_digit(peek()))) {
+            out.clear();
+            return true;
+        }
         if (peek() == '<') {
             const std::size_t close = s.find('>', pos + 1);
             if (close == std::string_view::npos || close == pos + 1) {
@@ -195,7 +201,7 @@ struct posix_parser {
 bool parse_posix(std::string_view spec, time_zone::posix_rule& rule) {
     posix_parser p{spec};
     std::int32_t west = 0;
-    if (!p.name(rule.std_abbreviation) || !p.seconds(24, west)) {
+    if (!p.name(rule.std_abbreviation, true) || !p.seconds(24, west)) {
         return false;
     }
     rule.std_offset = -west;

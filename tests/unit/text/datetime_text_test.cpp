@@ -2319,6 +2319,22 @@ TEST(TimeZone, PosixRules) {
     EXPECT_EQ(j->lookup(1709280000).abbreviation, "-01");
 }
 
+TEST(TimeZone, BareOffsetIsAZoneWithAnEmptyName) {
+    // SET TimeZone = '+05:30' (SHOW prints +05:30): POSIX sign, so 5:30 west of UTC; psql printed
+    // "2023-12-31 18:30:00-05:30" and, in the SQL style, "12/31/2023 18:30:00 " (empty name).
+    text_settings s;
+    s.time_zone = "+05:30";
+    const pgring::timestamptz t{757382400000000};  // 2024-01-01 00:00:00+00
+    std::string out;
+    text::render_timestamptz(t, s, out);
+    EXPECT_EQ(out, "2023-12-31 18:30:00-05:30");
+    s.date_style = "SQL, MDY";
+    out.clear();
+    text::render_timestamptz(t, s, out);
+    EXPECT_EQ(out, "12/31/2023 18:30:00 ");
+    EXPECT_EQ(text::time_zone::from_posix("+05:30")->lookup(0).utc_offset, -(5 * 3600 + 1800));
+}
+
 TEST(TimeZone, MalformedInputIsRejected) {
     for (const char* spec : {"", "A5", "<+05", "EST", "EST5EDT,M3", "EST5EDT,M13.1.0,M11.1.0", "EST5EDT,M3.2.0",
                              "EST5EDT,M3.2.0,M11.1.0x", "EST25", "EST5:99"}) {
