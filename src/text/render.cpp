@@ -889,6 +889,11 @@ private:
         out += '(';
         std::string field;
         for (std::int32_t i = 0; i < count; ++i) {
+            // The count check above allowed 8 bytes a field, but earlier values may have used
+            // the bytes a later field needs.
+            if (in.size() < 4) {
+                return fail(errc::malformed_message);
+            }
             const oid_t type = detail::load_be<std::uint32_t>(in.data());
             in = in.subspan(4);
             bytes value;

@@ -1,7 +1,10 @@
-// libFuzzer target for the binary codecs: every decoder family that reads values a server sends.
+// libFuzzer target for the binary codecs and render_text: every decoder family that reads values
+// a server sends.
 //
 // Input: [family:1][value...]. The family byte picks a C++ type and a type OID; the rest is the
-// value's binary form. A value that decodes must also render (to_string() where the type has
+// value's binary form. Families past the codecs render: [family][type index:2][value...] renders
+// the value as the built-in type of that index (arrays, ranges, records included) under one of a
+// few session settings, and must leave the output untouched when it fails. A value that decodes must also render (to_string() where the type has
 // one) and re-encode, and the re-encoded bytes must decode again and re-encode to the same bytes
 // (the encoder's output is canonical after one trip). Decoders must reject what they cannot
 // read with an error: any crash, out-of-bounds read (ASan), UB (UBSan) or trap is a finding.
@@ -11,19 +14,27 @@
 #include <pgring/codec.hpp>
 #include <pgring/datetime.hpp>
 #include <pgring/geometry.hpp>
+#include <pgring/hstore.hpp>
 #include <pgring/money.hpp>
 #include <pgring/network.hpp>
 #include <pgring/numeric.hpp>
 #include <pgring/oid.hpp>
 #include <pgring/pg_lsn.hpp>
 #include <pgring/range.hpp>
+#include <pgring/record.hpp>
+#include <pgring/snapshot.hpp>
+#include <pgring/text.hpp>
+#include <pgring/text_search.hpp>
 #include <pgring/uuid.hpp>
+
+#include "codec/builtin_types.hpp"
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace {
@@ -71,6 +82,29 @@ void one(oid_t type, std::span<const std::byte> in) {
     check(second.has_value() && *second == *first);
 }
 
+void render(const std::uint8_t* data, std::size_t size) {
+    if (size < 3) {
+        return;
+    }
+    const auto types = catalog::builtin_types();
+    const oid_t type = types[(data[1] | (data[2] << 8)) % types.size()].oid;
+    static const text_settings settings[] = {
+        {},
+        {.date_style = "SQL, DMY", .interval_style = "iso_8601", .time_zone = "America/New_York", .extra_float_digits = 0,
+         .bytea_output = "escape"},
+        {.date_style = "German", .interval_style = "sql_standard", .time_zone = "<+05:30>-05:30",
+         .extra_float_digits = -15},
+        {.date_style = "Postgres, YMD", .interval_style = "postgres_verbose", .time_zone = "Australia/Lord_Howe",
+         .extra_float_digits = 3},
+    };
+    const text_settings& ts = settings[data[0] % 4];
+    std::string out = "prefix";
+    const std::span<const std::byte> value(reinterpret_cast<const std::byte*>(data) + 3, size - 3);
+    if (render_text(type, binary_format_code, value, ts, nullptr, out)) {
+        check(out == "prefix");
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -78,7 +112,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return 0;
     }
     const std::span<const std::byte> in(reinterpret_cast<const std::byte*>(data) + 1, size - 1);
-    switch (data[0] % 40) {
+    if (data[0] >= 200) {
+        render(data, size);
+        return 0;
+    }
+    switch (data[0] % 46) {
         case 0: one<bool>(oid::bool_, in); break;
         case 1: one<std::int16_t>(oid::int2, in); break;
         case 2: one<std::int64_t>(oid::int8, in); break;
@@ -118,6 +156,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         case 36: one<range<timestamptz>>(oid::tstzrange, in); break;
         case 37: one<std::vector<range<std::int64_t>>>(oid::int8multirange, in); break;
         case 38: one<std::chrono::sys_days>(oid::date, in); break;
+        case 39: one<tsvector>(oid::tsvector, in); break;
+        case 40: one<tsquery>(oid::tsquery, in); break;
+        case 41: one<pg_snapshot>(oid::pg_snapshot, in); break;
+        case 42: one<hstore>(20000, in); break;
+        case 43: one<record>(oid::record, in); break;
+        case 44: one<std::tuple<std::int32_t, std::optional<std::string>>>(oid::record, in); break;
         default: one<std::optional<std::int32_t>>(oid::int4, in); break;
     }
     return 0;

@@ -450,6 +450,10 @@ TEST(render_text, types_from_the_lookup) {
     EXPECT_EQ(render_error(20006, str("x"), &types), make_error_code(errc::malformed_message));
     EXPECT_EQ(render_error(20000, str("happy")), make_error_code(errc::type_mismatch));
     EXPECT_EQ(render_error(20009, str("x"), &types), make_error_code(errc::type_mismatch));
+    // A record whose count fits the bytes (8 a field) but whose first value takes them all
+    // (found by fuzz_codec: the second field's type was read past the end).
+    EXPECT_EQ(render_error(oid::record, cat({i32(2), u32(oid::text), item(str("twelve bytes"))})),
+              make_error_code(errc::malformed_message));
     // A record with a field of an unknown type.
     EXPECT_EQ(render_error(oid::record, cat({i32(1), u32(20009), item(str("x"))}), &types),
               make_error_code(errc::type_mismatch));
