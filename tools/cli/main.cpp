@@ -1,0 +1,438 @@
+// pgring: a psql-compatible command-line client. Runs -c strings and -f files statement by
+// statement (extended protocol, binary results rendered to PostgreSQL's text form) and prints
+// the results as psql does. See --help.
+
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <charconv>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <pgring/connection.hpp>
+#include <pgring/loop.hpp>
+#include <pgring/text.hpp>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "error_report.hpp"
+#include "options.hpp"
+#include "printer.hpp"
+#include "statement_splitter.hpp"
+
+#ifndef PGRING_CLI_VERSION
+#define PGRING_CLI_VERSION "unknown"
+#endif
+
+namespace pgring::cli {
+namespace {
+
+// Exit statuses, as psql's.
+constexpr int exit_ok = 0;
+constexpr int exit_error = 1;
+constexpr int exit_connection = 2;
+
+void write_stdout(const std::string& s) {
+    std::fwrite(s.data(), 1, s.size(), stdout);
+}
+
+// Errors go to stderr after everything printed so far, so the two streams interleave as psql's.
+void write_stderr(const std::string& s) {
+    std::fflush(stdout);
+    std::fwrite(s.data(), 1, s.size(), stderr);
+    std::fflush(stderr);
+}
+
+// The types psql gets in text form that pgring's renderer cannot produce from binary (the
+// reg* types print catalog names the server looks up); arrays of them follow automatically.
+std::vector<oid_t> text_result_types() {
+    return {oid::regproc,   oid::regprocedure,  oid::regoper,     oid::regoperator,
+            oid::regclass,  oid::regtype,       oid::regrole,     oid::regnamespace,
+            oid::regconfig, oid::regdictionary, oid::regcollation};
+}
+
+// Where the statements of one -c string or -f file come from.
+struct script {
+    std::string text;
+    bool from_file = false;
+    std::string file_name;  // for error prefixes: "-" is "<stdin>"
+};
+
+bool contains(const std::vector<std::string>& words, std::string_view w) {
+    for (const std::string& x : words) {
+        if (x == w) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// COPY between the server and this client: the connection API has no COPY yet.
+bool is_copy_with_client(const std::vector<std::string>& words) {
+    return !words.empty() && words[0] == "copy" && (contains(words, "stdin") || contains(words, "stdout"));
+}
+
+// A query whose rows have no columns (`SELECT FROM t`) reports no columns, like a command does;
+// psql prints it as a table. SELECT ... INTO is a command whose tag is SELECT n.
+bool returns_empty_rows(const std::vector<std::string>& words, const std::string& tag) {
+    if (!tag.starts_with("SELECT ") || words.empty() || contains(words, "into")) {
+        return false;
+    }
+    return words[0] == "select" || words[0] == "values" || words[0] == "table" || words[0] == "with";
+}
+
+class session {
+public:
+    session(connection& conn, const cli_options& options) : conn_(conn), options_(options) {
+        print_.format = options.format;
+        print_.tuples_only = options.tuples_only;
+        if (options.field_separator) {
+            print_.field_separator = *options.field_separator;
+        }
+        if (options.record_separator) {
+            print_.record_separator = *options.record_separator;
+        }
+    }
+
+    // Reads the settings that change the text of values. Errors: those of the query.
+    task<bool> refresh_settings() {
+        apply_reported_settings();
+        if (conn_.transaction_status() == 'E') {
+            co_return true;  // nothing runs in a failed transaction; the values have not changed
+        }
+        result<rows> r = co_await conn_.try_query(
+            "SELECT current_setting('extra_float_digits'), current_setting('bytea_output')");
+        if (!r) {
+            report_failure(r.error(), r.diag(), {}, "");
+            co_return false;
+        }
+        std::string digits;
+        std::string bytea;
+        if (r->size() != 1 || r->columns().size() != 2 || (*r)[0][0].get(digits) || (*r)[0][1].get(bytea)) {
+            write_stderr("pgring: error: cannot read extra_float_digits and bytea_output\n");
+            co_return false;
+        }
+        settings_.apply("extra_float_digits", digits);
+        settings_.apply("bytea_output", bytea);
+        co_return true;
+    }
+
+    // Runs every statement of `s`; returns the exit status.
+    task<int> run_script(const script& s) {
+        int status = exit_ok;
+        // A named vector: g++ 12 mishandles a range-for temporary across co_await.
+        const std::vector<script_item> items = split_script(s.text);
+        for (const script_item& item : items) {
+            if (item.kind == script_item::kind_t::meta_command) {
+                // Before anything of the script runs: a meta-command changes how the rest reads.
+                write_stderr(prefix(s, item) + "pgring: " + item.text + " is not supported\n");
+                co_return exit_error;
+            }
+        }
+        // Without ON_ERROR_STOP, psql's outcome: a -c string is one simple Query, so its first
+        // error ends that string and makes its status 1; a file goes on with its next statement
+        // and its errors leave the status 0.
+        for (const script_item& item : items) {
+            status = co_await run_statement(s, item);
+            if (status == exit_ok) {
+                continue;
+            }
+            if (status == exit_connection || options_.on_error_stop || !s.from_file) {
+                co_return status;
+            }
+            status = exit_ok;
+        }
+        co_return status;
+    }
+
+private:
+    static std::string prefix(const script& s, const script_item& item) {
+        if (!s.from_file) {
+            return {};
+        }
+        return "pgring:" + (s.file_name == "-" ? std::string("<stdin>") : s.file_name) + ":" +
+               std::to_string(item.line) + ": ";
+    }
+
+    // The settings the server reports (ParameterStatus) whenever they change.
+    void apply_reported_settings() {
+        for (const char* name : {"DateStyle", "IntervalStyle", "TimeZone"}) {
+            if (const std::optional<std::string> v = conn_.parameter(name)) {
+                settings_.apply(name, *v);
+            }
+        }
+    }
+
+    task<int> run_statement(const script& s, const script_item& item) {
+        apply_reported_settings();
+        const std::vector<std::string> words = statement_words(item.text);
+        if (is_copy_with_client(words)) {
+            write_stderr(prefix(s, item) +
+                         "pgring: COPY FROM STDIN and COPY TO STDOUT are not supported yet\n");
+            co_return exit_error;
+        }
+        operations ops = options_.timeout ? conn_.with({.timeout = *options_.timeout}) : conn_.with({});
+        result<rows> r = co_await ops.try_query(item.text);
+        if (!r) {
+            // psql's LINE context counts lines in what it sent: the whole -c string, or one
+            // statement of a file.
+            const statement_origin origin =
+                s.from_file ? statement_origin{item.text, 0} : statement_origin{s.text, item.offset};
+            report_failure(r.error(), r.diag(), origin, prefix(s, item));
+            if (!conn_.is_open()) {
+                write_stderr(
+                    "server closed the connection unexpectedly\n"
+                    "\tThis probably means the server terminated abnormally\n"
+                    "\tbefore or while processing the request.\n"
+                    "connection to server was lost\n");
+                co_return exit_connection;
+            }
+            co_return exit_error;
+        }
+        const std::string& tag = r->command_tag();
+        std::string out;
+        if (!r->columns().empty() || returns_empty_rows(words, tag)) {
+            if (!render(*r, out)) {
+                co_return exit_error;
+            }
+            const bool dml =
+                tag.starts_with("INSERT") || tag.starts_with("UPDATE") || tag.starts_with("DELETE");
+            if (dml && show_tags()) {
+                out += tag + "\n";
+            }
+        } else if (show_tags() && !tag.empty()) {
+            out += tag + "\n";
+        }
+        write_stdout(out);
+        if (tag == "SET" || tag == "RESET" || tag.starts_with("DISCARD") || tag == "ROLLBACK" ||
+            tag == "COMMIT") {
+            const bool ok = co_await refresh_settings();
+            if (!ok) {
+                co_return exit_error;
+            }
+        }
+        co_return exit_ok;
+    }
+
+    bool show_tags() const noexcept { return !options_.quiet && options_.format != output_format::json; }
+
+    bool render(const rows& rs, std::string& out) {
+        result_table table;
+        for (const column& c : rs.columns()) {
+            table.columns.push_back({c.name, c.type});
+        }
+        table.rows.reserve(rs.size());
+        for (const row_view r : rs) {
+            std::vector<std::optional<std::string>> values;
+            values.reserve(r.size());
+            for (const field_view f : r) {
+                if (f.is_null()) {
+                    values.emplace_back();
+                    continue;
+                }
+                std::string text;
+                if (const std::error_code ec =
+                        render_text(f.type(), f.format(), f.bytes(), settings_, &conn_.types(), text)) {
+                    write_stderr("pgring: error: cannot show a value of type " + std::to_string(f.type()) +
+                                 ": " + ec.message() + "\n");
+                    return false;
+                }
+                values.emplace_back(std::move(text));
+            }
+            table.rows.push_back(std::move(values));
+        }
+        print_table(table, print_, out);
+        return true;
+    }
+
+    void report_failure(std::error_code ec, const diagnostics& d, const statement_origin& origin,
+                        const std::string& where) {
+        if (ec == errc::timeout && options_.timeout) {
+            char seconds[32];
+            const auto [end, ignored] = std::to_chars(seconds, seconds + sizeof seconds,
+                                                      static_cast<double>(options_.timeout->count()) / 1000);
+            write_stderr(where + "pgring: error: the statement ran longer than --timeout " +
+                         std::string(seconds, end) + " s and was cancelled\n");
+            return;
+        }
+        if (!d.severity.empty() && !d.message.empty()) {
+            write_stderr(format_server_message(d, origin, where));
+            return;
+        }
+        write_stderr(
+            where + "pgring: error: " + (!d.client_message.empty() ? d.client_message : ec.message()) + "\n");
+    }
+
+    connection& conn_;
+    const cli_options& options_;
+    print_options print_;
+    text_settings settings_;
+};
+
+// Ctrl-C as in psql: a CancelRequest for the running statement, which then fails with
+// "canceling statement due to user request"; a second Ctrl-C ends the program at once. SIGINT is
+// blocked in every thread and taken by a thread of its own with sigwait(), which hands the
+// cancel to the loop thread with loop::post() (nothing runs in signal-handler context).
+class interrupt_handler {
+public:
+    explicit interrupt_handler(loop& lp) : lp_(lp) {
+        sigemptyset(&signals_);
+        sigaddset(&signals_, SIGINT);
+        pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
+        thread_ = std::thread([this] { wait_for_interrupts(); });
+    }
+    interrupt_handler(const interrupt_handler&) = delete;
+    interrupt_handler& operator=(const interrupt_handler&) = delete;
+    ~interrupt_handler() {
+        stopping_ = true;
+        pthread_kill(thread_.native_handle(), SIGINT);
+        thread_.join();
+    }
+    /// The connection to cancel statements on (null: none). Thread: the loop thread.
+    void watch(connection* conn) noexcept { conn_ = conn; }
+
+private:
+    void wait_for_interrupts() {
+        int interrupts = 0;
+        while (true) {
+            int sig = 0;
+            if (sigwait(&signals_, &sig) != 0 || stopping_) {
+                return;
+            }
+            if (++interrupts > 1) {
+                static const char message[] = "pgring: interrupted\n";
+                (void)::write(STDERR_FILENO, message, sizeof message - 1);
+                std::_Exit(exit_error);
+            }
+            lp_.post([this] {
+                if (conn_ != nullptr && conn_->is_open()) {
+                    conn_->cancel();
+                    write_stderr("Cancel request sent\n");
+                }
+            });
+        }
+    }
+
+    loop& lp_;
+    sigset_t signals_{};
+    std::atomic<bool> stopping_{false};
+    connection* conn_ = nullptr;
+    std::thread thread_;
+};
+
+bool read_script(const script_source& src, script& out) {
+    out.from_file = src.is_file;
+    if (!src.is_file) {
+        out.text = src.text;
+        return true;
+    }
+    out.file_name = src.text;
+    if (src.text == "-") {
+        out.text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+        return true;
+    }
+    std::ifstream in(src.text, std::ios::binary);
+    if (!in) {
+        write_stderr("pgring: error: " + src.text + ": " +
+                     std::error_code(errno, std::generic_category()).message() + "\n");
+        return false;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    out.text = std::move(text).str();
+    return true;
+}
+
+task<int> run_scripts(connection& conn, const cli_options& options);
+
+task<int> run_cli(loop& lp, interrupt_handler& interrupts, const cli_options& options,
+                  const std::string& conninfo) {
+    connection_options copts;
+    copts.text_result_types = text_result_types();
+    copts.on_notice = [](const diagnostics& d) { write_stderr(format_server_message(d, {}, "", false)); };
+    result<connection> c = co_await connection::try_connect(lp, conninfo, std::move(copts));
+    if (!c) {
+        const diagnostics& d = c.diag();
+        std::string text = !d.client_message.empty() ? d.client_message
+                                                     : (!d.message.empty() ? d.message : c.error().message());
+        write_stderr("pgring: error: " + text + "\n");
+        co_return exit_connection;
+    }
+    connection conn = std::move(*c);
+    interrupts.watch(&conn);
+    const int status = co_await run_scripts(conn, options);
+    interrupts.watch(nullptr);
+    co_return status;
+}
+
+task<int> run_scripts(connection& conn, const cli_options& options) {
+    session s(conn, options);
+    const bool ok = co_await s.refresh_settings();
+    if (!ok) {
+        co_return exit_error;
+    }
+    std::vector<script_source> sources = options.scripts;
+    if (sources.empty()) {
+        sources.push_back({true, "-"});
+    }
+    int status = exit_ok;
+    for (const script_source& src : sources) {
+        script sc;
+        if (!read_script(src, sc)) {
+            status = exit_error;
+            if (options.on_error_stop) {
+                break;
+            }
+            continue;
+        }
+        status = co_await s.run_script(sc);
+        if (status == exit_connection || (status != exit_ok && options.on_error_stop)) {
+            break;
+        }
+    }
+    std::fflush(stdout);
+    co_return status;
+}
+
+}  // namespace
+}  // namespace pgring::cli
+
+int main(int argc, char** argv) {
+    using namespace pgring::cli;
+    cli_options options;
+    std::string error;
+    if (!parse_options(argc, argv, options, error)) {
+        std::fprintf(stderr, "pgring: error: %s\npgring: hint: Try \"pgring --help\" for more information.\n",
+                     error.c_str());
+        return exit_error;
+    }
+    if (options.help) {
+        std::fputs(help_text(), stdout);
+        return exit_ok;
+    }
+    if (options.version) {
+        std::printf("pgring %s\n", PGRING_CLI_VERSION);
+        return exit_ok;
+    }
+    std::string conninfo;
+    if (!build_conninfo(options, conninfo, error)) {
+        std::fprintf(stderr, "pgring: error: %s\n", error.c_str());
+        return exit_connection;
+    }
+    try {
+        pgring::loop lp;
+        interrupt_handler interrupts(lp);
+        return lp.run(run_cli(lp, interrupts, options, conninfo));
+    } catch (const std::exception& e) {
+        std::fflush(stdout);
+        std::fprintf(stderr, "pgring: error: %s\n", e.what());
+        return exit_error;
+    }
+}
