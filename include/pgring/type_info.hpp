@@ -46,9 +46,12 @@ public:
     virtual const type_info* find(oid_t oid) const noexcept = 0;
 
 protected:
+    /// For implementations only.
+    ///@{
     type_lookup() = default;
     type_lookup(const type_lookup&) = default;
     type_lookup& operator=(const type_lookup&) = default;
+    ///@}
 };
 
 }  // namespace pgring
