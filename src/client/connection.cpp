@@ -343,6 +343,7 @@ task<std::error_code> connection_impl::execute_prepared(prepared_statement& st, 
     wire::session& s = ch_->session();
     wire::write_buffer& out_buf = ch_->out();
     const auto mark = out_buf.get_mark();
+    const scoped_type_lookup element_types(&types_);  // arrays of enums, composites, domains
     if (std::error_code ec =
             driver::write_bind(s, out_buf, st.name, st.parameter_types, params, formats, diag, st.result_formats)) {
         co_return ec;

@@ -199,11 +199,13 @@ TEST_F(CodecRoundTrip, CompositesAndHstore) {
     check<std::tuple<std::optional<std::int32_t>, std::optional<std::string>>>("roundtrip_pair",
                                                                                {"(1,x)", "(2,)", "(,\"a b\")"});
     check<record>("roundtrip_pair", {"(1,x)", "(,)"});
-    // Arrays of a type that is not built in decode; sending one needs the element type's OID in
-    // the array header, which a codec cannot look up yet.
-    using pair = std::tuple<std::int32_t, std::optional<std::string>>;
-    const auto pairs = lp_.run(conn_.query_value<std::vector<pair>>("SELECT '{\"(1,x)\",\"(2,)\"}'::roundtrip_pair[]"));
-    EXPECT_EQ(pairs, (std::vector<pair>{{1, "x"}, {2, std::nullopt}}));
+    // Arrays of a type that is not built in: the element type comes from the connection's types.
+    check<std::vector<std::tuple<std::int32_t, std::optional<std::string>>>>("roundtrip_pair[]",
+                                                                            {"{\"(1,x)\",\"(2,)\"}", "{}"});
+    lp_.run(conn_.execute("DROP TYPE IF EXISTS roundtrip_mood"));
+    lp_.run(conn_.execute("CREATE TYPE roundtrip_mood AS ENUM ('sad', 'happy')"));
+    check<std::vector<std::string>>("roundtrip_mood[]", {"{sad,happy}", "{}"});
+    check<array<std::optional<std::string>>>("roundtrip_mood[]", {"[0:1]={happy,NULL}"});
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <pgring/error.hpp>
 #include <pgring/oid.hpp>
+#include <pgring/type_info.hpp>
 
 #include <pgring/detail/byte_order.hpp>
 
@@ -229,9 +230,24 @@ inline constexpr std::byte json_binary_version{1};
 
 // ---- arrays --------------------------------------------------------------------------------
 
-/// The element type of a built-in array type (int4 for int4[], int2 for int2vector), or 0 when
-/// `array_type` is not one.
+/// The element type of an array type: a built-in one (int4 for int4[], int2 for int2vector), or
+/// one of the current thread's type_lookup (see scoped_type_lookup); 0 when it is not known.
 oid_t array_element_oid(oid_t array_type) noexcept;
+
+/// Makes `types` the current thread's type_lookup for array_element_oid() while it lives: the
+/// connection sets it around the encoding of a Bind, so that an array of an enum, composite or
+/// domain gets its element type's OID in its header (the codec interface carries only the
+/// array type). Nests; restores the previous lookup on destruction.
+class scoped_type_lookup {
+public:
+    explicit scoped_type_lookup(const type_lookup* types) noexcept;
+    ~scoped_type_lookup();
+    scoped_type_lookup(const scoped_type_lookup&) = delete;
+    scoped_type_lookup& operator=(const scoped_type_lookup&) = delete;
+
+private:
+    const type_lookup* previous_;
+};
 
 /// The array type of the built-in element types that codecs prefer, or 0.
 constexpr oid_t array_oid_for(oid_t element) noexcept {
