@@ -168,6 +168,8 @@ public:
 
     /// Writes out() with one sendmsg if nothing is being sent; called by the loop turn.
     void flush();
+    /// Has out() written at the end of this loop turn (for messages an event handler adds).
+    void request_flush() { schedule_flush(); }
 
     /// The receive buffer being consumed, shared: the caller gets one reference. Null when
     /// `p` does not lie in it (a reassembled message) or borrowing is off (may_borrow()).

@@ -75,6 +75,23 @@ void on_rows_event(request& r, const wire::event& ev, channel& c) {
             }
             break;
         }
+        case wire::event_kind::copy_in_response:
+            // COPY FROM STDIN through query()/execute(): no data to send. Refuse it with a
+            // CopyFail; the server answers with an ErrorResponse (57014, naming our message) and
+            // the connection carries on.
+            (void)c.session().send_copy_fail(
+                c.out(), "pgring: COPY FROM STDIN cannot run through query() or execute(); it needs the COPY API");
+            c.request_flush();
+            break;
+        case wire::event_kind::copy_out_response:
+            // COPY TO STDOUT through query()/execute(): the data has nowhere to go. Let it drain
+            // (the server is not interrupted) and report the call as not supported.
+            if (!x.ec) {
+                x.ec = make_error_code(errc::not_supported);
+                x.diag.client_message =
+                    "COPY TO STDOUT cannot return its data through query() or execute(); it needs the COPY API";
+            }
+            break;
         case wire::event_kind::command_complete: {
             const auto& cc = std::get<wire::backend::command_complete>(ev.msg);
             std::uint64_t n = 0;

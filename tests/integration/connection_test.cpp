@@ -1241,6 +1241,31 @@ TEST(SmallReceiveBuffers, ManyHeldResultsAndSplitRowsDecode) {
     EXPECT_TRUE(failures.empty()) << failures.front();
 }
 
+TEST_F(ConnectionTest, CopyThroughQueryFailsCleanlyAndTheConnectionCarriesOn) {
+    const std::string t = unique_name("conn_copy");
+    exec("CREATE TABLE " + t + " (a int)");
+    connection_options uncached = safe_options();
+    uncached.statement_cache.max_size = 0;
+    connection one_shot = run(connection::connect(lp_, superuser_conninfo(), uncached));
+    for (connection* c : {&conn_, &one_shot}) {
+        SCOPED_TRACE(c == &conn_ ? "cached statement" : "unnamed statement, cache off");
+        result<rows> in = run(c->try_query("COPY " + t + " FROM STDIN"));
+        ASSERT_FALSE(in) << "COPY FROM STDIN has no data to send through query()";
+        EXPECT_EQ(in.error(), sqlstate::query_canceled) << in.diag().primary();
+        EXPECT_NE(in.diag().message.find("COPY API"), std::string::npos) << in.diag().message;
+        result<command_result> out = run(c->try_execute("COPY (SELECT g FROM generate_series(1, 1000) g) TO STDOUT"));
+        ASSERT_FALSE(out);
+        EXPECT_EQ(out.error(), errc::not_supported) << out.diag().primary();
+        EXPECT_EQ(run(c->query_value<std::int32_t>("SELECT 7")), 7) << "the connection is in step";
+    }
+    // Inside a transaction the CopyFail aborts it, as any error does.
+    exec("BEGIN");
+    EXPECT_FALSE(run(conn_.try_execute("COPY " + t + " FROM STDIN")));
+    EXPECT_EQ(conn_.transaction_status(), 'E');
+    exec("ROLLBACK");
+    EXPECT_EQ(run(conn_.query_value<std::int64_t>("SELECT count(*) FROM " + t)), 0);
+}
+
 TEST_F(ConnectionTest, TransactionStatusFollowsTheBlock) {
     const std::string t = unique_name("conn_tx");
     exec("CREATE TABLE " + t + " (id int)");
