@@ -287,6 +287,39 @@ public:
     /// prepare() without exceptions.
     task<result<statement>> try_prepare(std::string_view sql);
 
+    /// What copy_out() hands each chunk of data to: the bytes of one CopyData message (one row
+    /// in the text and CSV formats), valid during the call.
+    using copy_sink = std::function<void(std::span<const std::byte> data)>;
+    /// What copy_in() pulls data from: fills `buffer` (64 KiB) from its start and returns the
+    /// number of bytes written, 0 at the end of the data.
+    using copy_source = std::function<std::size_t(std::span<std::byte> buffer)>;
+
+    /// Runs `sql`, a `COPY ... TO STDOUT`, handing the data to `sink` as it arrives.
+    /// Errors: throws `pgring::error`: the server's; errc::not_supported for a COPY FROM STDIN
+    /// (refused with a CopyFail) or a statement that is not a COPY TO STDOUT.
+    task<command_result> copy_out(std::string_view sql, copy_sink sink) {
+        auto r = co_await try_copy_out(sql, std::move(sink));
+        co_return std::move(r).value();
+    }
+    /// copy_out() without exceptions.
+    task<result<command_result>> try_copy_out(std::string_view sql, copy_sink sink);
+
+    /// Runs `sql`, a `COPY ... FROM STDIN`, sending what `source` produces, in the format the
+    /// statement names (text, csv or binary). At most about 4 MiB wait unsent: past that the
+    /// call waits for the socket (back-pressure). An exception from `source` aborts the COPY
+    /// with a CopyFail carrying its message: nothing is inserted, the call fails with the
+    /// server's error (57014, query_canceled) and the connection stays usable.
+    /// Errors: throws `pgring::error`: the server's (bad data: 22P02 and alike);
+    /// errc::not_supported for a statement that is not a COPY FROM STDIN.
+    task<command_result> copy_in(std::string_view sql, copy_source source) {
+        auto r = co_await try_copy_in(sql, std::move(source));
+        co_return std::move(r).value();
+    }
+    /// copy_in() without exceptions.
+    task<result<command_result>> try_copy_in(std::string_view sql, copy_source source);
+    /// copy_in() of data already in memory.
+    task<result<command_result>> try_copy_in(std::string_view sql, std::string_view data);
+
 protected:
     friend class connection;
     /// Operations of `impl` with `options`.

@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
+#include <exception>
 #include <tuple>
 #include <string>
 #include <utility>
@@ -490,6 +492,94 @@ task<std::error_code> connection_impl::run(std::string_view sql, const statement
     }
 }
 
+task<std::error_code> connection_impl::copy(std::string_view sql, const operations::copy_sink* sink,
+                                            const operations::copy_source* source, rows& out, diagnostics& diag,
+                                            const call_options& call) {
+    // COPY FROM STDIN keeps at most this much unsent before it waits for the socket, and then
+    // waits until no more than the low mark is left.
+    constexpr std::size_t high_water = std::size_t{4} << 20;
+    constexpr std::size_t low_water = std::size_t{1} << 20;
+    constexpr std::size_t chunk = std::size_t{64} << 10;
+
+    const running_guard running(this);
+    if (ch_ == nullptr) {
+        co_return closed_error(diag);
+    }
+    if (std::error_code ec = ch_->usable(&diag)) {
+        co_return ec;
+    }
+    wire::session& s = ch_->session();
+    wire::write_buffer& o = ch_->out();
+    const auto mark = o.get_mark();
+    std::error_code ec = s.send_parse(o, "", sql);
+    if (!ec) {
+        ec = s.send_bind(o, "", "", {}, {}, {});
+    }
+    if (!ec) {
+        ec = s.send_execute(o, "", 0, -1);
+    }
+    if (!ec) {
+        ec = s.send_sync(o);
+    }
+    if (ec) {
+        co_return send_failed(o, mark, ec, diag);
+    }
+    driver::copy_exchange x(out, sink);
+    x.deadline = deadline_of(call);
+    ch_->submit(x);
+    std::string source_failure;
+    if (source != nullptr) {
+        co_await x.until_copy_in();
+        std::vector<std::byte> buffer;
+        while (!x.done && x.copy_in && !x.ec && ch_ != nullptr && !ch_->broken()) {
+            buffer.resize(chunk);
+            std::size_t n = 0;
+            try {
+                n = (*source)(std::span<std::byte>(buffer));
+                if (n > buffer.size()) {
+                    source_failure = "the source returned more bytes than its buffer holds";
+                }
+            } catch (const std::exception& e) {
+                source_failure = e.what();
+            } catch (...) {
+                source_failure = "an exception that is not a std::exception";
+            }
+            if (!source_failure.empty()) {
+                (void)s.send_copy_fail(o, "pgring: the COPY source failed: " + source_failure);
+                ch_->request_flush();
+                break;
+            }
+            if (n == 0) {
+                (void)s.send_copy_done(o);
+                ch_->request_flush();
+                break;
+            }
+            if (s.send_copy_data(o, std::span<const std::byte>(buffer.data(), n))) {
+                break;  // the session left copy-in (a server error): the request reports it
+            }
+            ch_->request_flush();
+            if (o.pending_bytes() > high_water) {
+                co_await ch_->drained(low_water);
+            }
+        }
+    }
+    co_await x;
+    if (x.ec) {
+        diag = std::move(x.diag);
+        if (!source_failure.empty()) {
+            diag.client_message = "the COPY source failed: " + source_failure;
+        }
+        co_return x.ec;
+    }
+    const bool right_direction = source != nullptr ? x.copy_in : x.copy_out;
+    if (!right_direction) {
+        diag.client_message = source != nullptr ? "the statement is not a COPY FROM STDIN"
+                                                : "the statement is not a COPY TO STDOUT";
+        co_return make_error_code(errc::not_supported);
+    }
+    co_return std::error_code{};
+}
+
 task<std::error_code> connection_impl::prepare_named(std::string_view sql, block_ptr<prepared_statement>& out,
                                                      diagnostics& diag, const call_options& call) {
     const running_guard running(this);
@@ -586,6 +676,40 @@ task<result<row>> operations::one_row(task<result<rows>> t) {
                                                         " rows, not exactly one"}};
     }
     co_return r->to_row(0);
+}
+
+task<result<command_result>> operations::try_copy_out(std::string_view sql, copy_sink sink) {
+    if (impl_ == nullptr) {
+        co_return make_failure(make_error_code(errc::connection_closed), {});
+    }
+    rows r;
+    diagnostics diag;
+    if (const std::error_code ec = co_await impl_->copy(sql, &sink, nullptr, r, diag, options_)) {
+        co_return make_failure(ec, std::move(diag));
+    }
+    co_return command_result{r.command_tag(), r.rows_affected()};
+}
+
+task<result<command_result>> operations::try_copy_in(std::string_view sql, copy_source source) {
+    if (impl_ == nullptr) {
+        co_return make_failure(make_error_code(errc::connection_closed), {});
+    }
+    rows r;
+    diagnostics diag;
+    if (const std::error_code ec = co_await impl_->copy(sql, nullptr, &source, r, diag, options_)) {
+        co_return make_failure(ec, std::move(diag));
+    }
+    co_return command_result{r.command_tag(), r.rows_affected()};
+}
+
+task<result<command_result>> operations::try_copy_in(std::string_view sql, std::string_view data) {
+    std::size_t offset = 0;
+    co_return co_await try_copy_in(sql, [&](std::span<std::byte> buffer) {
+        const std::size_t n = std::min(buffer.size(), data.size() - offset);
+        std::memcpy(buffer.data(), data.data() + offset, n);
+        offset += n;
+        return n;
+    });
 }
 
 task<result<statement>> operations::try_prepare(std::string_view sql) {

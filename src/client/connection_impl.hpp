@@ -53,6 +53,10 @@ public:
     /// Runs `sql` (or `stmt` when given) with `params`; rows go to `out` when `keep_rows`.
     task<std::error_code> run(std::string_view sql, const statement* stmt, std::span<const param_ref> params,
                               rows& out, bool keep_rows, diagnostics& diag, const call_options& call);
+    /// Runs a COPY: TO STDOUT when `sink` is set, FROM STDIN when `source` is.
+    task<std::error_code> copy(std::string_view sql, const operations::copy_sink* sink,
+                               const operations::copy_source* source, rows& out, diagnostics& diag,
+                               const call_options& call);
     /// Prepares a named statement outside the cache.
     task<std::error_code> prepare_named(std::string_view sql, block_ptr<prepared_statement>& out,
                                         diagnostics& diag, const call_options& call);

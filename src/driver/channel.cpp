@@ -327,6 +327,9 @@ void channel::on_sent(ring::op_base* op, int res, unsigned) {
         }
     } else {
         c->out_.consume(static_cast<std::size_t>(res));
+        if (c->drain_waiter_ && c->out_.pending_bytes() <= c->drain_low_) {
+            c->loop_.schedule(std::exchange(c->drain_waiter_, {}));
+        }
         if (!c->out_.empty()) {
             c->flush();
         } else if (c->terminating_ && (c->destroyed_ || c->broken_)) {
@@ -524,6 +527,9 @@ void channel::fail_all(std::error_code ec, const diagnostics& diag, bool shutdow
         broken_ = true;
         broken_ec_ = ec;
         broken_diag_ = diag;
+    }
+    if (drain_waiter_) {
+        loop_.schedule(std::exchange(drain_waiter_, {}));
     }
     while (head_ != nullptr) {
         request* r = head_;

@@ -171,6 +171,23 @@ public:
     /// Has out() written at the end of this loop turn (for messages an event handler adds).
     void request_flush() { schedule_flush(); }
 
+    /// Awaits until at most `low` bytes of out() are unsent, or the channel breaks: the
+    /// back-pressure of a caller that streams (COPY FROM STDIN). One waiter at a time.
+    auto drained(std::size_t low) noexcept {
+        struct awaiter {
+            channel& c;
+            std::size_t low;
+            bool await_ready() const noexcept { return c.broken_ || c.out_.pending_bytes() <= low; }
+            void await_suspend(std::coroutine_handle<> h) noexcept {
+                c.drain_waiter_ = h;
+                c.drain_low_ = low;
+                c.schedule_flush();
+            }
+            void await_resume() const noexcept {}
+        };
+        return awaiter{*this, low};
+    }
+
     /// The receive buffer being consumed, shared: the caller gets one reference. Null when
     /// `p` does not lie in it (a reassembled message) or borrowing is off (may_borrow()).
     detail::shared_block* borrow(const std::byte* p, std::size_t n);
@@ -208,6 +225,8 @@ private:
     wire::session session_;
     channel_options options_;
     wire::write_buffer out_;
+    std::coroutine_handle<> drain_waiter_;  // see drained()
+    std::size_t drain_low_ = 0;
     int fd_ = -1;
     sockaddr_storage peer_{};
     socklen_t peer_size_ = 0;

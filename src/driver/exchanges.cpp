@@ -106,7 +106,52 @@ void on_rows_event(request& r, const wire::event& ev, channel& c) {
     }
 }
 
+void on_copy_event(request& r, const wire::event& ev, channel& c) {
+    auto& x = static_cast<copy_exchange&>(r);
+    switch (ev.kind) {
+        case wire::event_kind::copy_in_response:
+            if (x.sink != nullptr) {
+                // A COPY FROM STDIN where the caller expected data out: refuse it.
+                (void)c.session().send_copy_fail(c.out(), "pgring: this COPY reads from the client; use copy_in()");
+                c.request_flush();
+                break;
+            }
+            x.copy_in = true;
+            if (x.waiter) {
+                c.loop().schedule(std::exchange(x.waiter, {}));
+            }
+            break;
+        case wire::event_kind::copy_out_response:
+            x.copy_out = true;
+            if (x.sink == nullptr && !x.ec) {
+                x.ec = make_error_code(errc::not_supported);
+                x.diag.client_message = "this COPY writes to the client; use copy_out()";
+            }
+            break;
+        case wire::event_kind::copy_data:
+            if (x.sink != nullptr && !x.ec) {
+                (*x.sink)(std::get<wire::backend::copy_data>(ev.msg).data);
+            }
+            break;
+        case wire::event_kind::command_complete: {
+            const auto& cc = std::get<wire::backend::command_complete>(ev.msg);
+            std::uint64_t n = 0;
+            if (!cc.rows_affected(n)) {
+                n = 0;
+            }
+            rows::builder::set_tag(*x.out, cc.command_tag, n);
+            break;
+        }
+        default:
+            break;
+    }
+}
+
 }  // namespace
+
+copy_exchange::copy_exchange(rows& o, const std::function<void(std::span<const std::byte>)>* s) : out(&o), sink(s) {
+    on_event = &on_copy_event;
+}
 
 static std::string type_name_of(oid_t type) {
     return "type " + std::to_string(type);

@@ -5,6 +5,8 @@
 //   describe_exchange  Parse + Describe statement + Sync: parameter types and result columns
 //   rows_exchange      Bind + [Describe portal] + Execute + Sync: rows (borrowed from the receive
 //                      buffers, see rows_builder.hpp), command tag
+//   copy_exchange      Parse + Bind + Execute + Sync of a COPY: CopyData to a sink (TO STDOUT), or
+//                      a wake-up at CopyInResponse so the caller streams its data (FROM STDIN)
 //
 // Both are driver::request objects that live in the awaiting coroutine's frame.
 //
@@ -22,6 +24,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string_view>
 #include <system_error>
@@ -46,6 +49,27 @@ struct rows_exchange : request {
     rows_exchange(rows& out, detail::block_ptr<detail::column_set> columns, bool keep_rows);
     rows* out;
     bool keep_rows;
+};
+
+/// A COPY statement. For COPY TO STDOUT each CopyData's bytes go to `sink`; for COPY FROM STDIN
+/// the awaiting coroutine is woken at CopyInResponse (until_copy_in()) to send its data.
+struct copy_exchange : request {
+    copy_exchange(rows& out, const std::function<void(std::span<const std::byte>)>* sink);
+    rows* out;
+    const std::function<void(std::span<const std::byte>)>* sink;  ///< null: COPY FROM STDIN
+    bool copy_in = false;   ///< CopyInResponse arrived: the server waits for data
+    bool copy_out = false;  ///< CopyOutResponse arrived
+
+    /// Awaits CopyInResponse or the end of the request, whichever comes first.
+    auto until_copy_in() noexcept {
+        struct awaiter {
+            copy_exchange& x;
+            bool await_ready() const noexcept { return x.done || x.copy_in; }
+            void await_suspend(std::coroutine_handle<> h) noexcept { x.waiter = h; }
+            void await_resume() const noexcept {}
+        };
+        return awaiter{*this};
+    }
 };
 
 inline constexpr std::int16_t text_format = 0;
