@@ -11,9 +11,11 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <span>
 #include <pgring/connection.hpp>
 #include <pgring/loop.hpp>
 #include <pgring/text.hpp>
@@ -74,10 +76,65 @@ bool contains(const std::vector<std::string>& words, std::string_view w) {
     return false;
 }
 
-// COPY between the server and this client: the connection API has no COPY yet.
+// COPY between the server and this client (COPY ... FROM STDIN / TO STDOUT).
 bool is_copy_with_client(const std::vector<std::string>& words) {
     return !words.empty() && words[0] == "copy" && (contains(words, "stdin") || contains(words, "stdout"));
 }
+
+// The data of a COPY ... FROM STDIN of a -c string: this program's stdin, as psql reads it: up to
+// a line "\." or the end (the whole of it for the binary format).
+class stdin_copy_source {
+public:
+    explicit stdin_copy_source(bool binary) : binary_(binary) {}
+
+    std::size_t operator()(std::span<std::byte> buffer) {
+        std::size_t n = 0;
+        while (n < buffer.size()) {
+            if (pending_offset_ == pending_.size() && !refill()) {
+                break;
+            }
+            const std::size_t take = std::min(buffer.size() - n, pending_.size() - pending_offset_);
+            std::memcpy(buffer.data() + n, pending_.data() + pending_offset_, take);
+            pending_offset_ += take;
+            n += take;
+        }
+        return n;
+    }
+
+private:
+    bool refill() {
+        pending_.clear();
+        pending_offset_ = 0;
+        if (done_) {
+            return false;
+        }
+        if (binary_) {
+            pending_.resize(64 * 1024);
+            const std::size_t got = std::fread(pending_.data(), 1, pending_.size(), stdin);
+            pending_.resize(got);
+            done_ = got == 0;
+            return got > 0;
+        }
+        char* line = nullptr;
+        std::size_t capacity = 0;
+        const ssize_t got = ::getline(&line, &capacity, stdin);
+        if (got > 0) {
+            pending_.assign(line, static_cast<std::size_t>(got));
+        }
+        std::free(line);
+        if (got <= 0 || pending_ == "\\.\n" || pending_ == "\\." || pending_ == "\\.\r\n") {
+            pending_.clear();
+            done_ = true;
+            return false;
+        }
+        return true;
+    }
+
+    bool binary_;
+    bool done_ = false;
+    std::string pending_;
+    std::size_t pending_offset_ = 0;
+};
 
 // A query whose rows have no columns (`SELECT FROM t`) reports no columns, like a command does;
 // psql prints it as a table. SELECT ... INTO is a command whose tag is SELECT n.
@@ -128,7 +185,7 @@ public:
     task<int> run_script(const script& s) {
         int status = exit_ok;
         // A named vector: g++ 12 mishandles a range-for temporary across co_await.
-        const std::vector<script_item> items = split_script(s.text);
+        const std::vector<script_item> items = s.from_file ? split_script_with_copy_data(s.text) : split_script(s.text);
         for (const script_item& item : items) {
             if (item.kind == script_item::kind_t::meta_command) {
                 // Before anything of the script runs: a meta-command changes how the rest reads.
@@ -173,12 +230,11 @@ private:
     task<int> run_statement(const script& s, const script_item& item) {
         apply_reported_settings();
         const std::vector<std::string> words = statement_words(item.text);
-        if (is_copy_with_client(words)) {
-            write_stderr(prefix(s, item) +
-                         "pgring: COPY FROM STDIN and COPY TO STDOUT are not supported yet\n");
-            co_return exit_error;
-        }
         operations ops = options_.timeout ? conn_.with({.timeout = *options_.timeout}) : conn_.with({});
+        if (is_copy_with_client(words)) {
+            const int copy_status = co_await run_copy(s, item, words, ops);
+            co_return copy_status;
+        }
         result<rows> r = co_await ops.try_query(item.text);
         if (!r) {
             // psql's LINE context counts lines in what it sent: the whole -c string, or one
@@ -217,6 +273,34 @@ private:
             if (!ok) {
                 co_return exit_error;
             }
+        }
+        co_return exit_ok;
+    }
+
+    // COPY ... TO STDOUT writes the data to stdout (no tag, as psql); COPY ... FROM STDIN reads
+    // the lines that follow it in a file, or this program's stdin, and prints its tag.
+    task<int> run_copy(const script& s, const script_item& item, const std::vector<std::string>& words,
+                       operations ops) {
+        result<command_result> r = command_result{};
+        if (is_copy_from_stdin(item.text)) {
+            if (item.copy_data) {
+                r = co_await ops.try_copy_in(item.text, std::string_view(*item.copy_data));
+            } else {
+                r = co_await ops.try_copy_in(item.text, stdin_copy_source(contains(words, "binary")));
+            }
+        } else {
+            r = co_await ops.try_copy_out(item.text, [](std::span<const std::byte> data) {
+                std::fwrite(data.data(), 1, data.size(), stdout);
+            });
+        }
+        if (!r) {
+            const statement_origin origin =
+                s.from_file ? statement_origin{item.text, 0} : statement_origin{s.text, item.offset};
+            report_failure(r.error(), r.diag(), origin, prefix(s, item));
+            co_return conn_.is_open() ? exit_error : exit_connection;
+        }
+        if (is_copy_from_stdin(item.text) && show_tags()) {
+            write_stdout(r->command_tag + "\n");
         }
         co_return exit_ok;
     }

@@ -276,4 +276,63 @@ std::vector<std::string> statement_words(std::string_view statement) {
     return splitter(statement).words();
 }
 
+bool is_copy_from_stdin(std::string_view statement) {
+    const std::vector<std::string> words = statement_words(statement);
+    bool from = false;
+    bool stdin_word = false;
+    for (const std::string& w : words) {
+        from = from || w == "from";
+        stdin_word = stdin_word || w == "stdin";
+    }
+    return !words.empty() && words[0] == "copy" && from && stdin_word;
+}
+
+std::vector<script_item> split_script_with_copy_data(std::string_view sql) {
+    std::vector<script_item> out;
+    std::size_t base = 0;       // where the text still to split starts
+    std::size_t base_line = 1;  // its line number
+    for (;;) {
+        std::vector<script_item> items = split_script(sql.substr(base));
+        bool resumed = false;
+        for (script_item& item : items) {
+            item.offset += base;
+            item.line += base_line - 1;
+            if (item.kind != script_item::kind_t::statement || !is_copy_from_stdin(item.text)) {
+                out.push_back(std::move(item));
+                continue;
+            }
+            // The data starts on the line after the statement and ends before a line "\.".
+            const std::size_t statement_end = item.offset + item.text.size();
+            const std::size_t newline = sql.find('\n', statement_end);
+            const std::size_t data_start = newline == std::string_view::npos ? sql.size() : newline + 1;
+            std::size_t data_end = sql.size();
+            std::size_t next = sql.size();
+            for (std::size_t p = data_start; p < sql.size();) {
+                const std::size_t e = sql.find('\n', p);
+                const std::string_view line = sql.substr(p, e == std::string_view::npos ? std::string_view::npos : e - p);
+                if (line == "\\." || line == "\\.\r") {
+                    data_end = p;
+                    next = e == std::string_view::npos ? sql.size() : e + 1;
+                    break;
+                }
+                if (e == std::string_view::npos) {
+                    break;
+                }
+                p = e + 1;
+            }
+            item.copy_data = std::string(sql.substr(data_start, data_end - data_start));
+            out.push_back(std::move(item));
+            for (std::size_t i = base; i < next; ++i) {
+                base_line += sql[i] == '\n' ? 1 : 0;
+            }
+            base = next;
+            resumed = true;
+            break;
+        }
+        if (!resumed) {
+            return out;
+        }
+    }
+}
+
 }  // namespace pgring::cli

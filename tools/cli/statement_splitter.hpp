@@ -5,6 +5,7 @@
 /// comments, parentheses and BEGIN ATOMIC ... END bodies; backslash meta-commands apart.
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,9 @@ struct script_item {
     std::size_t offset = 0;
     /// 1-based line of the input on which `text` starts.
     std::size_t line = 1;
+    /// For a COPY ... FROM STDIN of a script file (split_script_with_copy_data): the data lines
+    /// that follow it in the file, up to the line `\.` (not included).
+    std::optional<std::string> copy_data;
 };
 
 /// Splits `sql` into statements and meta-commands, in order. Statements holding only blanks
@@ -33,6 +37,14 @@ struct script_item {
 /// of its line. Text left unterminated at the end (an open quote) is one last statement; the
 /// server reports its error.
 std::vector<script_item> split_script(std::string_view sql);
+
+/// split_script() for a script file, where a COPY ... FROM STDIN takes its data from the lines
+/// that follow it, up to a line `\.` (or the end), as psql does: those lines go to the
+/// statement's copy_data, and splitting resumes after them.
+std::vector<script_item> split_script_with_copy_data(std::string_view sql);
+
+/// True for a COPY ... FROM STDIN statement.
+bool is_copy_from_stdin(std::string_view statement);
 
 /// The words (keywords and unquoted identifiers) of one statement, lowercased, in order, outside
 /// string constants, quoted identifiers, dollar quotes and comments.

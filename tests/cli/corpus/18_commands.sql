@@ -199,3 +199,15 @@ SELECT count(*) > 300 FROM (SHOW ALL) s
 
 SET application_name = 'corpus'
 SHOW ALL
+
+COPY (SELECT g, 'x' || g, NULL FROM generate_series(1, 3) g) TO STDOUT
+
+COPY (SELECT E'tab\there', E'nl\nx', E'back\\slash', NULL) TO STDOUT
+
+COPY (SELECT 1 AS a, 'x,y' AS b, NULL AS c) TO STDOUT WITH (FORMAT csv, HEADER)
+
+COPY cc.counters TO STDOUT
+
+CREATE TEMP TABLE t (a int)
+COPY t FROM STDIN
+SELECT count(*) FROM t

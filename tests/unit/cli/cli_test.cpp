@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "../../../tools/cli/error_report.hpp"
-#include "../../../tools/cli/options.hpp"
-#include "../../../tools/cli/printer.hpp"
-#include "../../../tools/cli/statement_splitter.hpp"
+#include "error_report.hpp"
+#include "options.hpp"
+#include "printer.hpp"
+#include "statement_splitter.hpp"
 
 namespace pgring::cli {
 namespace {
@@ -26,6 +26,26 @@ using strings = std::vector<std::string>;
 
 TEST(SplitScript, SplitsAtSemicolons) {
     EXPECT_EQ(statements("select 1; select 2;select 3"), (strings{"select 1;", "select 2;", "select 3"}));
+}
+
+TEST(SplitScript, CopyFromStdinInAFileTakesTheLinesUpToBackslashDot) {
+    const std::string file =
+        "select 1;\ncopy t from stdin; -- data follows\n1\tx;y\n\\N\t'\n\\.\nselect 2;\nCOPY t FROM STDIN;\nlast\n";
+    const std::vector<script_item> items = split_script_with_copy_data(file);
+    ASSERT_EQ(items.size(), 4u);
+    EXPECT_EQ(items[0].text, "select 1;");
+    EXPECT_FALSE(items[0].copy_data);
+    EXPECT_EQ(items[1].text, "copy t from stdin;");
+    ASSERT_TRUE(items[1].copy_data);
+    EXPECT_EQ(*items[1].copy_data, "1\tx;y\n\\N\t'\n") << "quotes and semicolons in data are data";
+    EXPECT_EQ(items[2].text, "select 2;");
+    EXPECT_EQ(items[2].line, 6u);
+    EXPECT_EQ(items[2].offset, file.find("select 2"));
+    ASSERT_TRUE(items[3].copy_data);
+    EXPECT_EQ(*items[3].copy_data, "last\n") << "without \\. the data runs to the end";
+    EXPECT_TRUE(is_copy_from_stdin("COPY t (a, b) FROM STDIN WITH (FORMAT csv)"));
+    EXPECT_FALSE(is_copy_from_stdin("COPY t TO STDOUT"));
+    EXPECT_FALSE(is_copy_from_stdin("select 'copy from stdin'"));
 }
 
 TEST(SplitScript, DropsEmptyAndCommentOnlyStatements) {
