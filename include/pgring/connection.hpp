@@ -160,6 +160,7 @@ enum class call_kind : std::uint8_t { execute, query };
 }  // namespace detail
 
 class connection;
+class transaction;
 
 /// A statement prepared explicitly with connection::prepare(): a named server-side statement
 /// with its parameter types and result columns. Run it with execute/query and friends.
@@ -322,6 +323,7 @@ public:
 
 protected:
     friend class connection;
+    friend class transaction;
     /// Operations of `impl` with `options`.
     operations(detail::connection_impl* impl, call_options options) noexcept : impl_(impl), options_(options) {}
     /// The connection these operations run on (null: not connected).

@@ -18,5 +18,8 @@
 #include <pgring/snapshot.hpp>
 #include <pgring/sqlstate.hpp>
 #include <pgring/task.hpp>
+#include <pgring/text.hpp>
 #include <pgring/text_search.hpp>
+#include <pgring/transaction.hpp>
+#include <pgring/type_info.hpp>
 #include <pgring/types.hpp>

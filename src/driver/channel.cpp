@@ -296,6 +296,13 @@ void channel::submit(request& r) {
     schedule_flush();
 }
 
+void channel::submit_detached(std::uint32_t syncs) {
+    auto* r = new request();
+    r->syncs = syncs;
+    r->orphan = true;
+    submit(*r);
+}
+
 void channel::schedule_flush() {
     if (!flush_queued_) {
         flush_queued_ = true;

@@ -157,6 +157,11 @@ public:
     /// Queues `r`, whose messages are already in out(), and schedules the flush.
     void submit(request& r);
 
+    /// Queues a request nobody awaits, whose messages are already in out() (ending in `syncs`
+    /// Syncs or one simple Query): its answer is swallowed in turn. For messages that must go
+    /// out from a destructor (a transaction's ROLLBACK).
+    void submit_detached(std::uint32_t syncs);
+
     /// Replaces queued request `r` (being destroyed) by a stand-in; see request::~request.
     void abandon(request& r) noexcept;
 
