@@ -67,16 +67,6 @@ std::string percent_encoded(std::string_view v) {
     return out;
 }
 
-// A keyword/value connection string for `p`; connect_timeout bounds every attempt.
-std::string conninfo_of(const connection_params& p) {
-    std::string s = "host=" + conninfo_quote(p.host) + " port=" + std::to_string(p.port) +
-                    " user=" + conninfo_quote(p.user) + " dbname=" + conninfo_quote(p.database) + " connect_timeout=10";
-    if (!p.password.empty()) {
-        s += " password=" + conninfo_quote(p.password);
-    }
-    return s;
-}
-
 // The same as a URI: postgresql://user[:password]@host:port/db, or with ?host=<dir> for a socket.
 std::string uri_of(const connection_params& p) {
     std::string s = "postgresql://" + percent_encoded(p.user);
@@ -93,10 +83,6 @@ std::string uri_of(const connection_params& p) {
         s += "&host=" + percent_encoded(p.host) + "&port=" + std::to_string(p.port);
     }
     return s;
-}
-
-std::string superuser_conninfo() {
-    return conninfo_of(pg_cluster::get().superuser());
 }
 
 // Options of every connection these tests make: no operation can wait forever.

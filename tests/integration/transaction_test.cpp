@@ -24,16 +24,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string superuser_conninfo() {
-    const connection_params p = pg_cluster::get().superuser();
-    std::string s = "host=" + conninfo_quote(p.host) + " port=" + std::to_string(p.port) +
-                    " user=" + conninfo_quote(p.user) + " dbname=" + conninfo_quote(p.database) + " connect_timeout=10";
-    if (!p.password.empty()) {
-        s += " password=" + conninfo_quote(p.password);
-    }
-    return s;
-}
-
 class TransactionTest : public ::testing::Test {
 protected:
     void SetUp() override {

@@ -504,6 +504,19 @@ std::string conninfo_quote(std::string_view value) {
     return out;
 }
 
+std::string conninfo_of(const connection_params& p) {
+    std::string s = "host=" + conninfo_quote(p.host) + " port=" + std::to_string(p.port) +
+                    " user=" + conninfo_quote(p.user) + " dbname=" + conninfo_quote(p.database) + " connect_timeout=10";
+    if (!p.password.empty()) {
+        s += " password=" + conninfo_quote(p.password);
+    }
+    return s;
+}
+
+std::string superuser_conninfo() {
+    return conninfo_of(pg_cluster::get().superuser());
+}
+
 std::string unique_name(std::string_view prefix) {
     return std::string(prefix) + "_" + std::to_string(getpid()) + "_" + std::to_string(++g_counter);
 }

@@ -137,6 +137,12 @@ std::string unique_name(std::string_view prefix);
 /// A value for a keyword/value connection string: in single quotes, with \ and ' escaped.
 std::string conninfo_quote(std::string_view value);
 
+/// A keyword/value connection string for `p`; connect_timeout=10 bounds every attempt.
+std::string conninfo_of(const connection_params& p);
+
+/// conninfo_of() the cluster's superuser.
+std::string superuser_conninfo();
+
 }  // namespace pgring::test
 
 /// In a test: skips it unless the server has the auth roles (and a unix socket when `t` is
