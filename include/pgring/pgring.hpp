@@ -20,6 +20,7 @@
 #include <pgring/task.hpp>
 #include <pgring/text.hpp>
 #include <pgring/text_search.hpp>
+#include <pgring/tid.hpp>
 #include <pgring/transaction.hpp>
 #include <pgring/type_info.hpp>
 #include <pgring/types.hpp>

@@ -25,6 +25,7 @@
 #include <pgring/snapshot.hpp>
 #include <pgring/text.hpp>
 #include <pgring/text_search.hpp>
+#include <pgring/tid.hpp>
 #include <pgring/uuid.hpp>
 
 #include "codec/builtin_types.hpp"
@@ -116,7 +117,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         render(data, size);
         return 0;
     }
-    switch (data[0] % 46) {
+    switch (data[0] % 47) {
         case 0: one<bool>(oid::bool_, in); break;
         case 1: one<std::int16_t>(oid::int2, in); break;
         case 2: one<std::int64_t>(oid::int8, in); break;
@@ -162,6 +163,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         case 42: one<hstore>(20000, in); break;
         case 43: one<record>(oid::record, in); break;
         case 44: one<std::tuple<std::int32_t, std::optional<std::string>>>(oid::record, in); break;
+        case 45: one<tid>(oid::tid, in); break;
         default: one<std::optional<std::int32_t>>(oid::int4, in); break;
     }
     return 0;

@@ -26,6 +26,7 @@
 #include <pgring/record.hpp>
 #include <pgring/snapshot.hpp>
 #include <pgring/text_search.hpp>
+#include <pgring/tid.hpp>
 #include <pgring/uuid.hpp>
 #include <string>
 #include <tuple>
@@ -83,6 +84,8 @@ TEST_F(CodecRoundTrip, BoolAndIntegers) {
     check<std::uint32_t>("xid", {"0", "4294967295"});
     check<std::uint32_t>("cid", {"0", "4294967295"});
     check<std::uint64_t>("xid8", {"0", "18446744073709551615"});
+    check<tid>("tid", {"(0,1)", "(4294967295,65535)", "(0,0)"});
+    check<std::vector<tid>>("tid[]", {"{\"(1,2)\",\"(3,4)\"}"});
     check<numeric>("int8", {"-9223372036854775808", "12"});
 }
 

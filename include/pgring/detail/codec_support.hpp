@@ -318,6 +318,8 @@ constexpr oid_t array_oid_for(oid_t element) noexcept {
             return oid::tsquery_array;
         case oid::pg_snapshot:
             return oid::pg_snapshot_array;
+        case oid::tid:
+            return oid::tid_array;
         default:
             return 0;
     }

@@ -1,6 +1,7 @@
 #include <pgring/codec.hpp>
 #include <pgring/money.hpp>
 #include <pgring/pg_lsn.hpp>
+#include <pgring/tid.hpp>
 
 #include "codec_test_util.hpp"
 
@@ -132,6 +133,23 @@ TEST(MoneyCodec, DecodesAndEncodesArrays) {
     ASSERT_EQ(v.size(), 1u);
     EXPECT_EQ(v[0].cents, 150);
     EXPECT_EQ(encode(v, oid::money_array), wire);
+}
+
+// tidsend('(1,2)'::tid), tidsend('(4294967295,65535)'::tid).
+TEST(TidCodec, GoldenBytesAndChecks) {
+    const bytes wire = hex("000000010002");
+    const pgring::tid t = decode<pgring::tid>(oid::tid, wire);
+    EXPECT_EQ(t.block, 1u);
+    EXPECT_EQ(t.offset, 2u);
+    EXPECT_EQ(t.to_string(), "(1,2)");
+    EXPECT_EQ(encode(t, oid::tid), wire);
+    const bytes max = hex("ffffffffffff");
+    EXPECT_EQ(decode<pgring::tid>(oid::tid, max).to_string(), "(4294967295,65535)");
+    EXPECT_EQ(encode(decode<pgring::tid>(oid::tid, max), 0), max);
+    codec_test::expect_rejects_short_and_trailing<pgring::tid>(oid::tid, wire);
+    EXPECT_FALSE(codec<pgring::tid>::accepts(oid::int8));
+    EXPECT_EQ(decode_error<pgring::tid>(oid::int8, wire), errc::type_mismatch);
+    EXPECT_LT((pgring::tid{1, 9}), (pgring::tid{2, 0}));
 }
 
 }  // namespace
