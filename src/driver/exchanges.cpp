@@ -52,6 +52,16 @@ void on_describe_event(request& r, const wire::event& ev, channel&) {
     }
 }
 
+// CommandComplete: the tag and the row count it carries (0 when it carries none).
+void set_tag(rows& out, const wire::event& ev) {
+    const auto& cc = std::get<wire::backend::command_complete>(ev.msg);
+    std::uint64_t n = 0;
+    if (!cc.rows_affected(n)) {
+        n = 0;
+    }
+    rows::builder::set_tag(out, cc.command_tag, n);
+}
+
 void on_rows_event(request& r, const wire::event& ev, channel& c) {
     auto& x = static_cast<rows_exchange&>(r);
     switch (ev.kind) {
@@ -92,15 +102,9 @@ void on_rows_event(request& r, const wire::event& ev, channel& c) {
                     "COPY TO STDOUT cannot return its data through query() or execute(); it needs the COPY API";
             }
             break;
-        case wire::event_kind::command_complete: {
-            const auto& cc = std::get<wire::backend::command_complete>(ev.msg);
-            std::uint64_t n = 0;
-            if (!cc.rows_affected(n)) {
-                n = 0;
-            }
-            rows::builder::set_tag(*x.out, cc.command_tag, n);
+        case wire::event_kind::command_complete:
+            set_tag(*x.out, ev);
             break;
-        }
         default:
             break;
     }
@@ -133,15 +137,9 @@ void on_copy_event(request& r, const wire::event& ev, channel& c) {
                 (*x.sink)(std::get<wire::backend::copy_data>(ev.msg).data);
             }
             break;
-        case wire::event_kind::command_complete: {
-            const auto& cc = std::get<wire::backend::command_complete>(ev.msg);
-            std::uint64_t n = 0;
-            if (!cc.rows_affected(n)) {
-                n = 0;
-            }
-            rows::builder::set_tag(*x.out, cc.command_tag, n);
+        case wire::event_kind::command_complete:
+            set_tag(*x.out, ev);
             break;
-        }
         default:
             break;
     }

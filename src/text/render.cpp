@@ -440,14 +440,8 @@ private:
                 text::render_float8(v, efd, out);
                 return {};
             }
-            case oid::numeric: {
-                numeric v;
-                if (const std::error_code ec = decode_value(type, in, v)) {
-                    return ec;
-                }
-                out += v.to_string();
-                return {};
-            }
+            case oid::numeric:
+                return render_printable<numeric>(type, in, out);
             case oid::money: {
                 money v;
                 if (const std::error_code ec = decode_value(type, in, v)) {
@@ -494,63 +488,21 @@ private:
             case oid::bytea:
                 append_bytea(in, settings_, out);
                 return {};
-            case oid::uuid: {
-                uuid v;
-                if (const std::error_code ec = decode_value(type, in, v)) {
-                    return ec;
-                }
-                out += v.to_string();
-                return {};
-            }
-            case oid::inet: {
-                inet v;
-                if (const std::error_code ec = decode_value(type, in, v)) {
-                    return ec;
-                }
-                out += v.to_string();
-                return {};
-            }
-            case oid::cidr: {
-                cidr v;
-                if (const std::error_code ec = decode_value(type, in, v)) {
-                    return ec;
-                }
-                out += v.to_string();
-                return {};
-            }
-            case oid::macaddr: {
-                macaddr v;
-                if (const std::error_code ec = decode_value(type, in, v)) {
-                    return ec;
-                }
-                out += v.to_string();
-                return {};
-            }
-            case oid::macaddr8: {
-                macaddr8 v;
-                if (const std::error_code ec = decode_value(type, in, v)) {
-                    return ec;
-                }
-                out += v.to_string();
-                return {};
-            }
+            case oid::uuid:
+                return render_printable<uuid>(type, in, out);
+            case oid::inet:
+                return render_printable<inet>(type, in, out);
+            case oid::cidr:
+                return render_printable<cidr>(type, in, out);
+            case oid::macaddr:
+                return render_printable<macaddr>(type, in, out);
+            case oid::macaddr8:
+                return render_printable<macaddr8>(type, in, out);
             case oid::bit:
-            case oid::varbit: {
-                bit_string v;
-                if (const std::error_code ec = decode_value(type, in, v)) {
-                    return ec;
-                }
-                out += v.to_string();
-                return {};
-            }
-            case oid::pg_lsn: {
-                pg_lsn v;
-                if (const std::error_code ec = decode_value(type, in, v)) {
-                    return ec;
-                }
-                out += v.to_string();
-                return {};
-            }
+            case oid::varbit:
+                return render_printable<bit_string>(type, in, out);
+            case oid::pg_lsn:
+                return render_printable<pg_lsn>(type, in, out);
             case oid::point: {
                 point v;
                 if (const std::error_code ec = decode_value(type, in, v)) {
