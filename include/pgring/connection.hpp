@@ -21,6 +21,7 @@
 #include <pgring/diagnostics.hpp>
 #include <pgring/error.hpp>
 #include <pgring/loop.hpp>
+#include <pgring/notification.hpp>
 #include <pgring/oid.hpp>
 #include <pgring/result.hpp>
 #include <pgring/row.hpp>
@@ -70,7 +71,23 @@ struct connection_options {
     std::chrono::milliseconds cancel_grace{5000};
     /// Called for each NoticeResponse (WARNING, NOTICE, ...); empty ignores them.
     std::function<void(const diagnostics&)> on_notice;
+    /// Thread: called on the loop thread while input is processed: it must not throw, close the
+    /// connection or wait; copy what it needs.
     /// Result columns of these types (and arrays of them) are fetched in text format
+    /// Called for each ParameterStatus after the startup (a SET of a reported setting such as
+    /// application_name, TimeZone or DateStyle), with the new value; connection::parameter()
+    /// already has it. Empty ignores them. Lifetime: the views are valid during the call.
+    /// Thread: as on_notice.
+    std::function<void(std::string_view name, std::string_view value)> on_parameter_status;
+    /// Called for each notification of a channel the connection listens to (see
+    /// connection::listen()), before it is queued for notification_stream::next(): both may be
+    /// used; the callback sees every notification, the queue keeps them (bounded) for next().
+    /// Empty: the queue alone. Thread: as on_notice.
+    std::function<void(const notification&)> on_notification;
+    /// Notifications kept for notification_stream::next() while nobody waits; when full, the
+    /// oldest is dropped and counted (notification_stream::dropped()). 0 keeps none: only a
+    /// next() already waiting, and on_notification, see them.
+    std::size_t notification_queue_size = 1024;
     /// (column::format 0). Types the server cannot send in binary (aclitem) always are.
     std::vector<oid_t> text_result_types;
     /// Load the description of every type that is not built in (enums, composites, domains,
@@ -458,3 +475,37 @@ private:
 };
 
 }  // namespace pgring
+    /// Sends `LISTEN "channel"` (the name quoted as an identifier, so it is taken as written:
+    /// case and any characters kept) and remembers the channel (listening()). Notifications then
+    /// reach notifications() and connection_options::on_notification, also while the connection
+    /// is idle. Inside a transaction block the server starts listening at COMMIT.
+    /// Errors: throws `pgring::error`: errc::embedded_nul before anything is sent; the server's
+    /// (an empty name is a syntax_error); errc::connection_closed.
+    task<void> listen(std::string_view channel) {
+        auto r = co_await try_listen(channel);
+        r.value();
+    }
+    /// listen() without exceptions.
+    task<result<void>> try_listen(std::string_view channel);
+    /// Sends `UNLISTEN "channel"` and forgets the channel; notifications already queued stay.
+    /// Errors: as listen().
+    task<void> unlisten(std::string_view channel) {
+        auto r = co_await try_unlisten(channel);
+        r.value();
+    }
+    /// unlisten() without exceptions.
+    task<result<void>> try_unlisten(std::string_view channel);
+    /// Sends `UNLISTEN *` and forgets every channel. Errors: the server's; errc::connection_closed.
+    task<void> unlisten_all() {
+        auto r = co_await try_unlisten_all();
+        r.value();
+    }
+    /// unlisten_all() without exceptions.
+    task<result<void>> try_unlisten_all();
+    /// The channels listen() added and unlisten() has not removed, sorted: what pgring sent,
+    /// so a LISTEN in a transaction block that was rolled back is still listed.
+    std::vector<std::string> listening() const;
+    /// The connection's notification queue (see notification_stream). Every call returns a handle
+    /// to the same queue; an unconnected object's stream only fails.
+    notification_stream notifications() const noexcept;
+

@@ -11,6 +11,7 @@
 #include <pgring/error.hpp>
 #include <pgring/hstore.hpp>
 #include <pgring/loop.hpp>
+#include <pgring/notification.hpp>
 #include <pgring/oid.hpp>
 #include <pgring/record.hpp>
 #include <pgring/result.hpp>

@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -178,8 +179,16 @@ task<result<connection>> connection_impl::connect(loop& lp, connect_options targ
                 driver::channel_options co;
                 co.cancel_grace = options.cancel_grace;
                 co.on_notice = options.on_notice;
+                co.on_parameter_status = options.on_parameter_status;
+                auto hub = std::make_shared<notification_hub>(lp.impl(), options.notification_queue_size,
+                                                              options.on_notification);
+                co.on_notification = [hub](std::int32_t pid, std::string_view channel, std::string_view payload) {
+                    hub->deliver(pid, channel, payload);
+                };
+                co.on_closed = [hub](const diagnostics& why) { hub->close(why); };
                 auto* ch = new driver::channel(lp.impl(), std::move(so), std::move(co));
                 auto impl = std::make_unique<connection_impl>(lp.impl(), ch, options);
+                impl->set_notifications(std::move(hub));
 
                 driver::request startup;
                 ch->start(reinterpret_cast<const sockaddr*>(&a.storage), a.size, startup, target.connect_timeout);

@@ -29,10 +29,13 @@
 #include "client/type_registry.hpp"
 #include "driver/channel.hpp"
 #include "driver/loop_impl.hpp"
+#include "driver/notification_queue.hpp"
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -41,6 +44,13 @@
 namespace pgring::detail {
 
 class connection_impl {
+/// What a notification_stream refers to: the driver's queue under the name the public header
+/// declares.
+class notification_hub final : public driver::notification_queue {
+public:
+    using driver::notification_queue::notification_queue;
+};
+
 public:
     connection_impl(loop_impl& lp, driver::channel* ch, connection_options options);
     ~connection_impl();
@@ -83,6 +93,15 @@ private:
         explicit running_guard(connection_impl* impl) noexcept : impl_(impl) { ++impl_->running_; }
         running_guard(const running_guard&) = delete;
         running_guard& operator=(const running_guard&) = delete;
+    // LISTEN/NOTIFY (notifications.cpp). The queue is made with the channel (connect.cpp), whose
+    // callbacks feed and close it.
+    void set_notifications(std::shared_ptr<notification_hub> q) noexcept { notifications_ = std::move(q); }
+    const std::shared_ptr<notification_hub>& notifications() const noexcept { return notifications_; }
+    /// Sends `sql` as one simple Query (no statement cache) and waits for its ReadyForQuery.
+    task<std::error_code> simple_command(std::string sql, diagnostics& diag);
+    /// The channels LISTENed to through listen() and not UNLISTENed since.
+    std::set<std::string>& listening() noexcept { return listening_; }
+
         ~running_guard();
 
     private:
@@ -123,3 +142,5 @@ private:
 };
 
 }  // namespace pgring::detail
+    std::shared_ptr<notification_hub> notifications_;
+    std::set<std::string> listening_;

@@ -462,7 +462,6 @@ void channel::dispatch(const wire::event& ev) {
             return;
         case event_kind::authenticated:
         case event_kind::backend_key_data:
-        case event_kind::parameter_status:
         case event_kind::need_more:
             return;
         case event_kind::ready:
@@ -477,6 +476,14 @@ void channel::dispatch(const wire::event& ev) {
             if (head_ != nullptr && !head_->ec) {
                 head_->ec = ev.ec;
                 head_->diag = session_.last_error();
+        case event_kind::parameter_status:
+            // During the startup (the front request has syncs 0) the values are the initial ones,
+            // which connection::parameter() reports; afterwards each one is a change.
+            if (options_.on_parameter_status && (head_ == nullptr || head_->syncs != 0)) {
+                const auto& p = std::get<wire::backend::parameter_status>(ev.msg);
+                options_.on_parameter_status(p.name, p.value);
+            }
+            return;
             }
             return;
         case event_kind::ready_for_query:
@@ -611,6 +618,7 @@ void channel::on_timer(ring::op_base* op, int, unsigned) {
     channel* c = owner_of(static_cast<ring::timeout_op&>(*op));
     c->timer_at_ = clock::time_point::max();
     if (!c->broken_ && !c->destroyed_) {
+    const bool first = !broken_;
         c->check_deadlines();
         c->arm_timer();
     }
@@ -638,4 +646,7 @@ void channel::check_deadlines() {
     }
 }
 
+    if (first && options_.on_closed) {
+        options_.on_closed(broken_diag_);
+    }
 }  // namespace pgring::driver

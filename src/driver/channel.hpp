@@ -133,6 +133,11 @@ struct channel_options {
 
 class channel {
 public:
+    /// Called for every ParameterStatus after the startup (may be empty).
+    std::function<void(std::string_view name, std::string_view value)> on_parameter_status;
+    /// Called once, when the channel breaks or is closed, with why (may be empty). Like the
+    /// others it runs inside a completion: it may schedule coroutines, not resume them.
+    std::function<void(const diagnostics& why)> on_closed;
     channel(detail::loop_impl& lp, wire::session_options session_options, channel_options options);
     channel(const channel&) = delete;
     channel& operator=(const channel&) = delete;

@@ -18,6 +18,7 @@
 #include <span>
 #include <pgring/connection.hpp>
 #include <pgring/loop.hpp>
+#include <pgring/notification.hpp>
 #include <pgring/text.hpp>
 #include <sstream>
 #include <string>
@@ -381,6 +382,11 @@ public:
     }
     /// The connection to cancel statements on (null: none). Thread: the loop thread.
     void watch(connection* conn) noexcept { conn_ = conn; }
+    /// From now on Ctrl-C closes the watched connection instead of cancelling (the end of
+    /// --listen), and interrupted() turns true. Thread: the loop thread.
+    void close_on_interrupt() noexcept { close_on_interrupt_ = true; }
+    /// True once Ctrl-C closed the connection (see close_on_interrupt()). Thread: the loop thread.
+    bool interrupted() const noexcept { return interrupted_; }
 
 private:
     void wait_for_interrupts() {
@@ -396,6 +402,13 @@ private:
                 std::_Exit(exit_error);
             }
             lp_.post([this] {
+                if (close_on_interrupt_) {
+                    interrupted_ = true;
+                    if (conn_ != nullptr) {
+                        conn_->close();  // wakes the notification wait with connection_closed
+                    }
+                    return;
+                }
                 if (conn_ != nullptr && conn_->is_open()) {
                     conn_->cancel();
                     write_stderr("Cancel request sent\n");
@@ -408,6 +421,8 @@ private:
     sigset_t signals_{};
     std::atomic<bool> stopping_{false};
     connection* conn_ = nullptr;
+    bool close_on_interrupt_ = false;  // loop thread only, as conn_
+    bool interrupted_ = false;
     std::thread thread_;
 };
 
@@ -435,6 +450,7 @@ bool read_script(const script_source& src, script& out) {
 }
 
 task<int> run_scripts(connection& conn, const cli_options& options);
+task<int> run_listen(connection& conn, const cli_options& options, interrupt_handler& interrupts);
 
 task<int> run_cli(loop& lp, interrupt_handler& interrupts, const cli_options& options,
                   const std::string& conninfo) {
@@ -451,9 +467,70 @@ task<int> run_cli(loop& lp, interrupt_handler& interrupts, const cli_options& op
     }
     connection conn = std::move(*c);
     interrupts.watch(&conn);
-    const int status = co_await run_scripts(conn, options);
+    int status = exit_ok;
+    if (options.listen_channels.empty()) {
+        status = co_await run_scripts(conn, options);
+    } else {
+        status = co_await run_listen(conn, options, interrupts);
+    }
     interrupts.watch(nullptr);
     co_return status;
+}
+
+// psql's line for a notification (PrintNotifications in psql's common.c has the wording).
+std::string notification_line(const notification& n) {
+    std::string line = "Asynchronous notification \"" + n.channel + "\"";
+    if (!n.payload.empty()) {
+        line += " with payload \"" + n.payload + "\"";
+    }
+    line += " received from server process with PID " + std::to_string(n.process_id) + ".\n";
+    return line;
+}
+
+// --listen: LISTEN on every channel, run the -c/-f scripts (they may NOTIFY), then print each
+// notification as it arrives until Ctrl-C (exit 0) or the loss of the connection (exit 2).
+task<int> run_listen(connection& conn, const cli_options& options, interrupt_handler& interrupts) {
+    for (const std::string& channel : options.listen_channels) {
+        result<void> r = co_await conn.try_listen(channel);
+        if (!r) {
+            const diagnostics& d = r.diag();
+            if (!d.severity.empty() && !d.message.empty()) {
+                write_stderr(format_server_message(d, {}, ""));
+            } else {
+                write_stderr("pgring: error: " + (!d.client_message.empty() ? d.client_message : r.error().message()) +
+                             "\n");
+            }
+            co_return conn.is_open() ? exit_error : exit_connection;
+        }
+    }
+    if (!options.scripts.empty()) {
+        const int status = co_await run_scripts(conn, options);
+        if (status != exit_ok) {
+            co_return status;
+        }
+    }
+    notification_stream stream = conn.notifications();
+    interrupts.close_on_interrupt();
+    for (;;) {
+        result<notification> n = co_await stream.next();
+        if (!n) {
+            if (interrupts.interrupted()) {
+                co_return exit_ok;
+            }
+            // As psql: the server's last word (a FATAL such as an administrator's termination),
+            // then the loss.
+            const diagnostics& d = n.diag();
+            if (!d.severity.empty() && !d.message.empty()) {
+                write_stderr(format_server_message(d, {}, ""));
+            } else if (!d.client_message.empty()) {
+                write_stderr("pgring: error: " + d.client_message + "\n");
+            }
+            write_stderr("connection to server was lost\n");
+            co_return exit_connection;
+        }
+        write_stdout(notification_line(*n));
+        std::fflush(stdout);
+    }
 }
 
 task<int> run_scripts(connection& conn, const cli_options& options) {

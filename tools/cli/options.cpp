@@ -35,6 +35,7 @@ constexpr option_spec option_table[] = {
     {0, "csv", false},
     {0, "json", false},
     {0, "timeout", true},
+    {0, "listen", true},
     {'?', "help", false},
     {'V', "version", false},
 };
@@ -147,6 +148,13 @@ bool apply_option(const option_spec& spec, const char* value, cli_options& out, 
         out.format = output_format::json;
     } else if (name == "timeout") {
         return parse_timeout(value, out, error);
+    } else if (name == "listen") {
+        const std::string_view channel = value;
+        if (channel.empty()) {
+            error = "--listen needs a channel name";
+            return false;
+        }
+        out.listen_channels.emplace_back(channel);
     }
     return true;
 }
@@ -304,6 +312,10 @@ General options:
                            (pgring stops at the first error by default)
   -X, --no-psqlrc          accepted (pgring reads no startup file)
   --timeout=SECONDS        cancel a statement that runs longer and exit with an error
+  --listen=CHANNEL         LISTEN on CHANNEL (repeatable; the name is taken as written), run
+                           the -c/-f scripts if any (not standard input), then print each
+                           notification as psql does until Ctrl-C (exit 0) or the connection
+                           is lost (exit 2)
   -V, --version            output version information, then exit
   -?, --help               show this help, then exit
 

@@ -33,6 +33,7 @@ struct cli_options {
     bool quiet = false;                                ///< -q
     bool on_error_stop = true;                         ///< -v ON_ERROR_STOP (on unless set to off)
     std::optional<std::chrono::milliseconds> timeout;  ///< --timeout per statement
+    std::vector<std::string> listen_channels;          ///< --listen, in order (repeatable)
     bool help = false;                                 ///< --help
     bool version = false;                              ///< --version
 };

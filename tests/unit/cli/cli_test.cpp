@@ -248,6 +248,32 @@ TEST(ParseOptions, RejectsUnknownOptionsAndMissingValues) {
     EXPECT_FALSE(parse_options(2, timeout, o, error));
 }
 
+TEST(ParseOptions, CollectsListenChannelsInOrder) {
+    const char* argv[] = {"pgring", "--listen", "jobs", "--listen=Mixed Case \"x\"", "-c", "NOTIFY jobs", "mydb"};
+    cli_options o;
+    std::string error;
+    ASSERT_TRUE(parse_options(std::size(argv), argv, o, error)) << error;
+    EXPECT_EQ(o.listen_channels, (std::vector<std::string>{"jobs", "Mixed Case \"x\""}));
+    ASSERT_EQ(o.scripts.size(), 1u);
+    EXPECT_EQ(o.dbname, "mydb");
+
+    cli_options none;
+    const char* plain[] = {"pgring", "-c", "select 1"};
+    ASSERT_TRUE(parse_options(std::size(plain), plain, none, error)) << error;
+    EXPECT_TRUE(none.listen_channels.empty());
+}
+
+TEST(ParseOptions, RejectsListenWithoutAChannel) {
+    cli_options o;
+    std::string error;
+    const char* missing[] = {"pgring", "--listen"};
+    EXPECT_FALSE(parse_options(std::size(missing), missing, o, error));
+    EXPECT_EQ(error, "option '--listen' requires an argument");
+    const char* empty[] = {"pgring", "--listen="};
+    EXPECT_FALSE(parse_options(std::size(empty), empty, o, error));
+    EXPECT_EQ(error, "--listen needs a channel name");
+}
+
 TEST(BuildConninfo, ExpandsConnectionStringsAfterFlags) {
     cli_options o;
     o.host = "h1";
