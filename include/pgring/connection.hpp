@@ -37,6 +37,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <ranges>
 #include <span>
 #include <string>
 #include <string_view>
@@ -70,10 +71,9 @@ struct connection_options {
     /// How long to wait for the server after a CancelRequest before closing the connection.
     std::chrono::milliseconds cancel_grace{5000};
     /// Called for each NoticeResponse (WARNING, NOTICE, ...); empty ignores them.
-    std::function<void(const diagnostics&)> on_notice;
     /// Thread: called on the loop thread while input is processed: it must not throw, close the
     /// connection or wait; copy what it needs.
-    /// Result columns of these types (and arrays of them) are fetched in text format
+    std::function<void(const diagnostics&)> on_notice;
     /// Called for each ParameterStatus after the startup (a SET of a reported setting such as
     /// application_name, TimeZone or DateStyle), with the new value; connection::parameter()
     /// already has it. Empty ignores them. Lifetime: the views are valid during the call.
@@ -88,6 +88,7 @@ struct connection_options {
     /// oldest is dropped and counted (notification_stream::dropped()). 0 keeps none: only a
     /// next() already waiting, and on_notification, see them.
     std::size_t notification_queue_size = 1024;
+    /// Result columns of these types (and arrays of them) are fetched in text format
     /// (column::format 0). Types the server cannot send in binary (aclitem) always are.
     std::vector<oid_t> text_result_types;
     /// Load the description of every type that is not built in (enums, composites, domains,
@@ -173,6 +174,137 @@ using param_holder_t =
 
 /// What a call returns to the facade.
 enum class call_kind : std::uint8_t { execute, query };
+
+/// The rows of a batch (execute_many, query_many, copy_records), one parameter list at a time.
+class param_rows {
+public:
+    virtual ~param_rows() = default;
+    /// The number of parameters of every row.
+    virtual std::size_t width() const noexcept = 0;
+    /// Moves to the next row (the first, on the first call); false at the end.
+    virtual bool advance() = 0;
+    /// The parameters of the current row, valid until the next advance().
+    virtual std::span<const param_ref> params() = 0;
+    /// Appends the current row as a binary COPY tuple (field count, then each field's length
+    /// and bytes) encoded by the codecs for the column `types`, directly (no type erasure). On
+    /// an error `out` holds a partial tuple (the caller aborts the COPY) and `column` names the
+    /// field. The caller has checked, with params(), that each codec takes its column's type.
+    virtual std::error_code append_copy_tuple(std::span<const oid_t> types, std::vector<std::byte>& out,
+                                              std::size_t& column) = 0;
+    /// advance(), then the parameters in `out`.
+    bool next(std::span<const param_ref>& out) {
+        if (!advance()) {
+            return false;
+        }
+        out = params();
+        return true;
+    }
+
+protected:
+    /// Appends `v` big-endian.
+    static void put_be(std::vector<std::byte>& out, std::uint32_t v, int bytes) {
+        for (int shift = 8 * (bytes - 1); shift >= 0; shift -= 8) {
+            out.push_back(static_cast<std::byte>((v >> shift) & 0xff));
+        }
+    }
+    /// Appends one COPY field: -1 for NULL, else its length and the codec's bytes.
+    template <class T>
+    static std::error_code append_field(const T& value, oid_t type, std::vector<std::byte>& out) {
+        if (pgring::is_null(value)) {
+            put_be(out, 0xffffffffu, 4);
+            return {};
+        }
+        const std::size_t n = codec<T>::encoded_size(value, type);
+        if (n > 0x7fffffffu) {
+            return make_error_code(errc::value_out_of_range);
+        }
+        put_be(out, static_cast<std::uint32_t>(n), 4);
+        const std::size_t at = out.size();
+        out.resize(at + n);
+        return codec<T>::encode(value, type, std::span<std::byte>(out.data() + at, n));
+    }
+};
+
+/// True for tuple-like row types (std::tuple, std::pair, std::array): one parameter per element.
+template <class V>
+concept tuple_like_row = requires { std::tuple_size<V>::value; };
+
+/// How range_param_rows holds the parameters of one row of type V.
+template <class V>
+struct row_holder_of {
+    using type = std::tuple<param_holder_t<V>>;
+};
+template <tuple_like_row V>
+struct row_holder_of<V> {
+    template <std::size_t... I>
+    static auto make(std::index_sequence<I...>)
+        -> std::tuple<param_holder_t<std::remove_cvref_t<std::tuple_element_t<I, V>>>...>;
+    using type = decltype(make(std::make_index_sequence<std::tuple_size_v<V>>{}));
+};
+
+/// param_rows over a range whose elements are tuple-like (one parameter per element) or single
+/// values (one parameter). Elements the range yields by value are kept until the next row.
+template <class Range>
+class range_param_rows final : public param_rows {
+    using value_type = std::ranges::range_value_t<Range>;
+    using reference = std::ranges::range_reference_t<Range>;
+    static constexpr bool tuple_row = tuple_like_row<value_type>;
+    using holder = typename row_holder_of<value_type>::type;
+    static constexpr std::size_t n = std::tuple_size_v<holder>;
+
+public:
+    explicit range_param_rows(Range& r) : it_(std::ranges::begin(r)), end_(std::ranges::end(r)) {}
+    std::size_t width() const noexcept override { return n; }
+    bool advance() override {
+        if (started_) {
+            ++it_;  // advanced only now: the previous row stays valid until this call
+        }
+        started_ = true;
+        if (it_ == end_) {
+            return false;
+        }
+        const value_type* cur = nullptr;
+        if constexpr (std::is_lvalue_reference_v<reference>) {
+            cur = &*it_;
+        } else {
+            value_.emplace(*it_);
+            cur = &*value_;
+        }
+        if constexpr (tuple_row) {
+            std::apply([this](const auto&... v) { held_.emplace(v...); }, *cur);
+        } else {
+            held_.emplace(*cur);
+        }
+        return true;
+    }
+    std::span<const param_ref> params() override {
+        std::apply([this](const auto&... v) { params_ = {make_param(v)...}; }, *held_);
+        return std::span<const param_ref>(params_.data(), n);
+    }
+    std::error_code append_copy_tuple(std::span<const oid_t> types, std::vector<std::byte>& out,
+                                      std::size_t& column) override {
+        put_be(out, static_cast<std::uint32_t>(n), 2);
+        std::error_code ec;
+        std::size_t i = 0;
+        const auto one = [&](const auto& v) {
+            if (!ec) {
+                ec = append_field(v, types[i], out);
+                column = i++;
+            }
+        };
+        std::apply([&one](const auto&... v) { (one(v), ...); }, *held_);
+        return ec;
+    }
+
+private:
+    std::ranges::iterator_t<Range> it_;
+    std::ranges::sentinel_t<Range> end_;
+    bool started_ = false;
+    std::optional<value_type> value_;
+    std::optional<holder> held_;
+    std::array<param_ref, n> params_{};
+};
+
 
 }  // namespace detail
 
@@ -338,6 +470,95 @@ public:
     /// copy_in() of data already in memory.
     task<result<command_result>> try_copy_in(std::string_view sql, std::string_view data);
 
+    /// Runs `sql` once per element of `rows`, as one pipeline: the statement is prepared once
+    /// (through the statement cache), then a Bind and an Execute per row and one Sync go out as
+    /// one stream of writes (with back-pressure past about 4 MiB unsent), answered in one round
+    /// trip. Each element is a tuple-like (std::tuple, std::pair, std::array) of the parameters,
+    /// or the one parameter itself. Returns the tag of the last row and the sum of the row
+    /// counts.
+    ///
+    /// Atomic: the rows run in one implicit transaction (or in the caller's transaction block),
+    /// so an error in any row (the server's, or a value that cannot be encoded) undoes them all
+    /// and the call fails with it. Concurrent calls on the connection wait while the batch is
+    /// being written, then pipeline behind it.
+    /// Errors: throws `pgring::error`: the server's; errc::wrong_parameter_count; the codec's;
+    /// errc::cancelled (with the message) when iterating `rows` throws.
+    /// Lifetime: `rows` must outlive the call.
+    template <std::ranges::input_range Rows>
+    task<command_result> execute_many(std::string_view sql, Rows&& rows) {
+        auto r = co_await try_execute_many(sql, rows);
+        co_return std::move(r).value();
+    }
+    /// execute_many() of a prepared statement.
+    template <std::ranges::input_range Rows>
+    task<command_result> execute_many(const statement& stmt, Rows&& rows) {
+        auto r = co_await try_execute_many(stmt, rows);
+        co_return std::move(r).value();
+    }
+    /// execute_many() without exceptions.
+    template <std::ranges::input_range Rows>
+    task<result<command_result>> try_execute_many(std::string_view sql, Rows&& rows) {
+        detail::range_param_rows<std::remove_reference_t<Rows>> src(rows);
+        co_return co_await run_many_command(sql, nullptr, src);
+    }
+    /// execute_many() of a prepared statement without exceptions.
+    template <std::ranges::input_range Rows>
+    task<result<command_result>> try_execute_many(const statement& stmt, Rows&& rows) {
+        detail::range_param_rows<std::remove_reference_t<Rows>> src(rows);
+        co_return co_await run_many_command({}, &stmt, src);
+    }
+    /// execute_many() that keeps what the statements return (INSERT ... RETURNING, or a SELECT
+    /// run with many parameter sets): the rows of every execution, in order.
+    template <std::ranges::input_range Rows>
+    task<pgring::rows> query_many(std::string_view sql, Rows&& rows) {
+        auto r = co_await try_query_many(sql, rows);
+        co_return std::move(r).value();
+    }
+    /// query_many() of a prepared statement.
+    template <std::ranges::input_range Rows>
+    task<pgring::rows> query_many(const statement& stmt, Rows&& rows) {
+        auto r = co_await try_query_many(stmt, rows);
+        co_return std::move(r).value();
+    }
+    /// query_many() without exceptions.
+    template <std::ranges::input_range Rows>
+    task<result<pgring::rows>> try_query_many(std::string_view sql, Rows&& rows) {
+        detail::range_param_rows<std::remove_reference_t<Rows>> src(rows);
+        co_return co_await run_many_rows(sql, nullptr, src);
+    }
+    /// query_many() of a prepared statement without exceptions.
+    template <std::ranges::input_range Rows>
+    task<result<pgring::rows>> try_query_many(const statement& stmt, Rows&& rows) {
+        detail::range_param_rows<std::remove_reference_t<Rows>> src(rows);
+        co_return co_await run_many_rows({}, &stmt, src);
+    }
+
+    /// Copies `rows` into `table` with a binary COPY FROM STDIN: each element is a tuple-like of
+    /// the values of `columns` (all the table's columns, in order, when empty), encoded by the
+    /// codecs of the columns' types (found once per connection through the statement cache).
+    /// `table` is a name, or `schema.name`; the names are quoted as identifiers. Data goes out
+    /// in CopyData messages of about 64 KiB, with back-pressure past about 4 MiB unsent.
+    ///
+    /// A value that cannot be encoded for its column, or an exception while iterating `rows`,
+    /// aborts the COPY with a CopyFail: nothing is inserted and the connection stays usable.
+    /// Returns the COPY's tag and row count.
+    /// Errors: throws `pgring::error`: the server's (a missing table: 42P01); the codec's;
+    /// errc::type_mismatch (a value of a C++ type the column's type cannot take, or a row of
+    /// another width); errc::cancelled (with the message) when iterating `rows` throws.
+    /// Lifetime: `rows` must outlive the call.
+    template <std::ranges::input_range Rows>
+    task<command_result> copy_records(std::string_view table, std::vector<std::string> columns, Rows&& rows) {
+        auto r = co_await try_copy_records(table, std::move(columns), rows);
+        co_return std::move(r).value();
+    }
+    /// copy_records() without exceptions.
+    template <std::ranges::input_range Rows>
+    task<result<command_result>> try_copy_records(std::string_view table, std::vector<std::string> columns,
+                                                  Rows&& rows) {
+        detail::range_param_rows<std::remove_reference_t<Rows>> src(rows);
+        co_return co_await run_copy_records(table, columns, src);
+    }
+
 protected:
     friend class connection;
     friend class transaction;
@@ -376,13 +597,14 @@ private:
         if (!r) {
             co_return failure{r.error(), r.diag()};
         }
-        if (r->size() != 1) {
+        const row_view r = (*all)[0];
+        if (r.size() != 1) {
             co_return failure{make_error_code(errc::type_mismatch),
                               diagnostics{.client_message = "query_value: the row has " +
-                                                            std::to_string(r->size()) + " columns, not 1"}};
+                                                            std::to_string(r.size()) + " columns, not 1"}};
         }
         T value{};
-        if (const std::error_code ec = (*r)[0].get(value)) {
+        if (const std::error_code ec = r[0].get(value)) {
             co_return failure{ec, diagnostics{.client_message = "query_value: cannot decode the value: " +
                                                                 ec.message()}};
         }
@@ -399,6 +621,11 @@ private:
 ///
 /// Operations may be started by several coroutines at once: they are pipelined on the one
 /// connection and answered in order.
+    task<result<command_result>> run_many_command(std::string_view sql, const statement* stmt,
+                                                  detail::param_rows& rows);
+    task<result<pgring::rows>> run_many_rows(std::string_view sql, const statement* stmt, detail::param_rows& rows);
+    task<result<command_result>> run_copy_records(std::string_view table, const std::vector<std::string>& columns,
+                                                  detail::param_rows& rows);
 ///
 /// Lifetime: move-only; destroying it closes the connection (sending Terminate when idle) and
 /// fails operations still waiting with `errc::connection_closed`.
@@ -466,15 +693,6 @@ public:
     /// Forgets the loaded types (after ALTER TYPE and the like); they load again when next used.
     void forget_types() noexcept;
 
-    /// Low level: the implementation.
-    detail::connection_impl* impl() const noexcept { return impl_; }
-
-private:
-    explicit connection(detail::connection_impl* impl) noexcept : operations(impl, {}) {}
-    friend class detail::connection_impl;
-};
-
-}  // namespace pgring
     /// Sends `LISTEN "channel"` (the name quoted as an identifier, so it is taken as written:
     /// case and any characters kept) and remembers the channel (listening()). Notifications then
     /// reach notifications() and connection_options::on_notification, also while the connection
@@ -509,3 +727,12 @@ private:
     /// to the same queue; an unconnected object's stream only fails.
     notification_stream notifications() const noexcept;
 
+    /// Low level: the implementation.
+    detail::connection_impl* impl() const noexcept { return impl_; }
+
+private:
+    explicit connection(detail::connection_impl* impl) noexcept : operations(impl, {}) {}
+    friend class detail::connection_impl;
+};
+
+}  // namespace pgring

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstring>
 #include <exception>
 #include <tuple>
@@ -43,6 +44,40 @@ bool is_cached_plan_error(const std::error_code& ec, const diagnostics& d) {
 }
 
 // The error of an operation on a connection that is closed.
+// A request that streams (COPY FROM STDIN, a batch) keeps at most this much unsent before it
+// waits for the socket, and then waits until no more than the low mark is left.
+constexpr std::size_t high_water = std::size_t{4} << 20;
+constexpr std::size_t low_water = std::size_t{1} << 20;
+// COPY data goes out in CopyData messages of about this size.
+constexpr std::size_t chunk = std::size_t{64} << 10;
+
+// A portal no Bind ever names: executing it fails the batch on the server (34000), which rolls
+// back what the batch ran so far. Sent when the client cannot encode a row mid-stream.
+constexpr std::string_view abort_portal = "__pgring_abort";
+
+// Appends `name` quoted as an SQL identifier.
+void append_identifier(std::string& out, std::string_view name) {
+    out += '"';
+    for (const char c : name) {
+        if (c == '"') {
+            out += '"';
+        }
+        out += c;
+    }
+    out += '"';
+}
+
+// What iterating the caller's rows threw, as a message.
+std::string thrown_message() {
+    try {
+        throw;
+    } catch (const std::exception& e) {
+        return std::string("iterating the rows threw: ") + e.what();
+    } catch (...) {
+        return "iterating the rows threw an exception that is not a std::exception";
+    }
+}
+
 std::error_code closed_error(diagnostics& diag) {
     diag.client_message = "the connection is closed";
     return make_error_code(errc::connection_closed);
@@ -115,18 +150,58 @@ driver::clock::time_point connection_impl::deadline_of(const call_options& call)
 
 void connection_impl::close_retired(statement_cache::retired_list& retired) {
     for (auto& st : retired) {
-        if (st->ready && ch_ != nullptr && !ch_->broken()) {
-            // Answered by CloseComplete ahead of the next request's messages; no Sync needed.
-            (void)ch_->session().send_close(ch_->out(), 'S', st->name);
+        if (st->ready) {
+            pending_close_.push_back(st->name);
         }
     }
     retired.clear();
+    if (ch_ != nullptr && ch_->writes_free()) {
+        send_pending_closes();
+    }
+}
+
+void connection_impl::send_pending_closes() {
+    if (ch_ != nullptr && !ch_->broken()) {
+        for (const std::string& name : pending_close_) {
+            // Answered by CloseComplete ahead of the next request's messages; no Sync needed.
+            (void)ch_->session().send_close(ch_->out(), 'S', name);
+        }
+    }
+    pending_close_.clear();
+}
+
+void connection_impl::write_hold::release() noexcept {
+    if (ch_ != nullptr && impl_.ch_ == ch_) {
+        ch_->release_writes();
+        if (ch_->writes_free()) {
+            impl_.send_pending_closes();
+        }
+    }
+    ch_ = nullptr;
+}
+
+task<std::error_code> connection_impl::wait_write_turn(diagnostics& diag) {
+    co_await ch_->write_turn();
+    if (ch_ == nullptr) {
+        co_return closed_error(diag);
+    }
+    if (std::error_code ec = ch_->usable(&diag)) {
+        co_return ec;
+    }
+    send_pending_closes();
+    co_return std::error_code{};
 }
 
 task<std::error_code> connection_impl::describe(prepared_statement& st, diagnostics& diag,
                                                 driver::clock::time_point deadline) {
     if (ch_ == nullptr) {
         co_return closed_error(diag);
+    }
+    if (!ch_->writes_free()) {
+        const std::error_code turn_ec = co_await wait_write_turn(diag);
+        if (turn_ec) {
+            co_return turn_ec;
+        }
     }
     wire::session& s = ch_->session();
     wire::write_buffer& out = ch_->out();
@@ -342,6 +417,12 @@ task<std::error_code> connection_impl::execute_prepared(prepared_statement& st, 
     if (ch_ == nullptr) {
         co_return closed_error(diag);
     }
+    if (!ch_->writes_free()) {
+        const std::error_code turn_ec = co_await wait_write_turn(diag);
+        if (turn_ec) {
+            co_return turn_ec;
+        }
+    }
     wire::session& s = ch_->session();
     wire::write_buffer& out_buf = ch_->out();
     const auto mark = out_buf.get_mark();
@@ -388,6 +469,12 @@ task<std::error_code> connection_impl::execute_unnamed(std::string_view sql, std
                                       ": its C++ type has no preferred PostgreSQL type; use the statement cache";
                 co_return make_error_code(errc::type_mismatch);
             }
+        }
+    }
+    if (!ch_->writes_free()) {
+        const std::error_code turn_ec = co_await wait_write_turn(diag);
+        if (turn_ec) {
+            co_return turn_ec;
         }
     }
     wire::session& s = ch_->session();
@@ -495,34 +582,28 @@ task<std::error_code> connection_impl::run(std::string_view sql, const statement
 task<std::error_code> connection_impl::copy(std::string_view sql, const operations::copy_sink* sink,
                                             const operations::copy_source* source, rows& out, diagnostics& diag,
                                             const call_options& call) {
-    // COPY FROM STDIN keeps at most this much unsent before it waits for the socket, and then
-    // waits until no more than the low mark is left.
-    constexpr std::size_t high_water = std::size_t{4} << 20;
-    constexpr std::size_t low_water = std::size_t{1} << 20;
-    constexpr std::size_t chunk = std::size_t{64} << 10;
-
     const running_guard running(this);
     if (ch_ == nullptr) {
         co_return closed_error(diag);
     }
+    // COPY FROM STDIN holds the write side from its Parse to its CopyDone: another request's
+    // messages in between would reach the server in COPY mode.
+    co_await ch_->write_turn(source != nullptr);
+    if (ch_ == nullptr) {
+        co_return closed_error(diag);
+    }
+    write_hold hold(*this);
+    if (source == nullptr) {
+        hold.release();
+    }
     if (std::error_code ec = ch_->usable(&diag)) {
         co_return ec;
     }
+    send_pending_closes();
     wire::session& s = ch_->session();
     wire::write_buffer& o = ch_->out();
-    const auto mark = o.get_mark();
-    std::error_code ec = s.send_parse(o, "", sql);
-    if (!ec) {
-        ec = s.send_bind(o, "", "", {}, {}, {});
-    }
-    if (!ec) {
-        ec = s.send_execute(o, "", 0, -1);
-    }
-    if (!ec) {
-        ec = s.send_sync(o);
-    }
-    if (ec) {
-        co_return send_failed(o, mark, ec, diag);
+    if (std::error_code ec = write_copy_statement(sql, diag)) {
+        co_return ec;
     }
     driver::copy_exchange x(out, sink);
     x.deadline = deadline_of(call);
@@ -563,6 +644,7 @@ task<std::error_code> connection_impl::copy(std::string_view sql, const operatio
             }
         }
     }
+    hold.release();
     co_await x;
     if (x.ec) {
         diag = std::move(x.diag);
@@ -576,6 +658,419 @@ task<std::error_code> connection_impl::copy(std::string_view sql, const operatio
         diag.client_message = source != nullptr ? "the statement is not a COPY FROM STDIN"
                                                 : "the statement is not a COPY TO STDOUT";
         co_return make_error_code(errc::not_supported);
+    }
+    co_return std::error_code{};
+}
+
+std::error_code connection_impl::write_copy_statement(std::string_view sql, diagnostics& diag) {
+    wire::session& s = ch_->session();
+    wire::write_buffer& o = ch_->out();
+    const auto mark = o.get_mark();
+    std::error_code ec = s.send_parse(o, "", sql);
+    if (!ec) {
+        ec = s.send_bind(o, "", "", {}, {}, {});
+    }
+    if (!ec) {
+        ec = s.send_execute(o, "", 0, -1);
+    }
+    if (!ec) {
+        ec = s.send_sync(o);
+    }
+    if (ec) {
+        return send_failed(o, mark, ec, diag);
+    }
+    return {};
+}
+
+task<std::error_code> connection_impl::run_many(std::string_view sql, const statement* stmt, param_rows& src,
+                                                rows& out, bool keep_rows, diagnostics& diag,
+                                                const call_options& call) {
+    const running_guard running(this);
+    if (ch_ == nullptr) {
+        co_return closed_error(diag);
+    }
+    if (std::error_code ec = ch_->usable(&diag)) {
+        co_return ec;
+    }
+    const driver::clock::time_point deadline = deadline_of(call);
+    block_ptr<prepared_statement> st;
+    if (stmt != nullptr) {
+        if (!stmt->p_) {
+            diag.client_message = "the statement is empty";
+            co_return make_error_code(errc::invalid_state);
+        }
+        st = stmt->p_;
+    } else if (cache_.caches(sql)) {
+        const std::error_code ec = co_await cached_statement(sql, st, diag, deadline);
+        if (ec) {
+            co_return ec;
+        }
+    }
+    const std::error_code ec = co_await stream_batch(st.get(), sql, src, out, keep_rows, diag, deadline);
+    if (ec && st && stmt == nullptr && (is_missing_statement_error(ec, diag, st->name) || is_cached_plan_error(ec, diag))) {
+        // Stale: drop it so the next call prepares again. The rows were consumed, so unlike
+        // run() there is no retry.
+        statement_cache::retired_list retired;
+        cache_.erase(st.get(), retired);
+        if (is_cached_plan_error(ec, diag)) {
+            close_retired(retired);
+            types_.clear();
+        }
+        retired.clear();
+    }
+    if (!ec && drops_prepared_statements(out.command_tag())) {
+        cache_.forget_ready();
+    }
+    co_return ec;
+}
+
+task<std::error_code> connection_impl::stream_batch(prepared_statement* st, std::string_view sql, param_rows& src,
+                                                    rows& out, bool keep_rows, diagnostics& diag,
+                                                    driver::clock::time_point deadline) {
+    const std::size_t width = src.width();
+    if (st != nullptr && width != st->parameter_types.size()) {
+        diag.client_message = "the statement has " + std::to_string(st->parameter_types.size()) +
+                              " parameters but each row has " + std::to_string(width);
+        co_return make_error_code(errc::wrong_parameter_count);
+    }
+    co_await ch_->write_turn(true);
+    if (ch_ == nullptr) {
+        co_return closed_error(diag);
+    }
+    write_hold hold(*this);
+    if (std::error_code ec = ch_->usable(&diag)) {
+        co_return ec;
+    }
+    send_pending_closes();
+    wire::session& s = ch_->session();
+    wire::write_buffer& o = ch_->out();
+
+    std::vector<oid_t> declared;  // the unnamed statement's types, from the first row
+    std::span<const oid_t> types;
+    std::string_view name;
+    std::span<const std::int16_t> result_formats;
+    std::span<const std::string> type_names;
+    std::int32_t columns = -1;
+    if (st != nullptr) {
+        types = st->parameter_types;
+        name = st->name;
+        result_formats = st->result_formats;
+        type_names = st->parameter_type_names;
+        columns = static_cast<std::int32_t>(st->columns ? st->columns->columns.size() : 0);
+    }
+    driver::rows_exchange x(out, st != nullptr ? st->columns : block_ptr<column_set>{}, keep_rows);
+    x.sum_counts = true;
+    x.deadline = deadline;
+    bool written = false;  // a message of this batch is in the buffer: it must end in a Sync
+    std::size_t executed = 0;
+    std::error_code client_ec;  // an error of ours mid-stream (the server's go to x)
+    format_list formats(width);
+    std::span<const param_ref> params;
+    for (;;) {
+        bool more = false;
+        try {
+            more = src.next(params);
+        } catch (...) {
+            client_ec = make_error_code(errc::cancelled);
+            diag.client_message = thrown_message();
+            break;
+        }
+        if (!more) {
+            break;
+        }
+        if (st == nullptr && !written) {
+            // Cache off: Parse("") declaring the codecs' preferred types (strings as unknown,
+            // in text), as execute_unnamed() does.
+            declared.resize(width);
+            for (std::size_t i = 0; i < width; ++i) {
+                declared[i] = params[i].text_like ? 0 : params[i].preferred_oid;
+                if (!params[i].text_like && params[i].preferred_oid == 0) {
+                    diag.client_message = "parameter $" + std::to_string(i + 1) +
+                                          ": its C++ type has no preferred PostgreSQL type; use the statement cache";
+                    client_ec = make_error_code(errc::type_mismatch);
+                    break;
+                }
+            }
+            if (client_ec) {
+                break;
+            }
+            const auto mark = o.get_mark();
+            if (std::error_code ec = s.send_parse(o, "", sql, declared)) {
+                co_return send_failed(o, mark, ec, diag);
+            }
+            types = declared;
+            written = true;
+        }
+        if (st == nullptr) {
+            for (std::size_t i = 0; i < width; ++i) {
+                formats[i] = params[i].text_like ? driver::text_format : driver::binary_format;
+            }
+        } else if (std::error_code ec = driver::choose_formats(types, params, formats, diag, type_names)) {
+            client_ec = ec;
+            break;
+        }
+        {
+            const scoped_type_lookup element_types(&types_);  // arrays of enums, composites, domains
+            client_ec = driver::write_bind(s, o, name, types, params, formats, diag, result_formats);
+        }
+        if (client_ec) {
+            break;
+        }
+        written = true;
+        std::error_code ec;
+        if (st == nullptr && executed == 0) {
+            ec = s.send_describe_portal(o, "");  // the columns, once: every row has the same
+        }
+        if (!ec) {
+            ec = s.send_execute(o, "", 0, columns);
+        }
+        if (ec) {
+            client_ec = ec;
+            diag.client_message = "cannot write the batch: " + ec.message();
+            break;
+        }
+        if (++executed == 1) {
+            ch_->submit(x);
+        }
+        if (o.pending_bytes() > high_water) {
+            co_await ch_->drained(low_water);
+            if (ch_ == nullptr || ch_->broken() || x.ec) {
+                break;  // the batch failed on the server (or the connection): stop writing
+            }
+        }
+    }
+    if (ch_ == nullptr || ch_->broken()) {
+        if (executed > 0) {
+            co_await x;  // failed by the channel already
+        }
+        if (client_ec) {
+            co_return client_ec;
+        }
+        co_return executed > 0 ? x.ec : closed_error(diag);
+    }
+    if (!written) {
+        co_return client_ec;  // no rows (nothing to send), or the first row failed
+    }
+    if (client_ec && executed > 0) {
+        (void)s.send_execute(o, abort_portal, 0, -1);  // undo the rows already executed
+    }
+    const std::error_code sync_ec = s.send_sync(o);
+    if (executed == 0) {
+        ch_->submit(x);
+    }
+    hold.release();
+    co_await x;
+    if (client_ec) {
+        co_return client_ec;
+    }
+    if (sync_ec) {
+        diag.client_message = "cannot write the batch: " + sync_ec.message();
+        co_return sync_ec;
+    }
+    if (x.ec) {
+        diag = std::move(x.diag);
+    }
+    co_return x.ec;
+}
+
+task<std::error_code> connection_impl::copy_records(std::string_view table, const std::vector<std::string>& columns,
+                                                    param_rows& src, rows& out, diagnostics& diag,
+                                                    const call_options& call) {
+    const running_guard running(this);
+    if (ch_ == nullptr) {
+        co_return closed_error(diag);
+    }
+    if (std::error_code ec = ch_->usable(&diag)) {
+        co_return ec;
+    }
+    const driver::clock::time_point deadline = deadline_of(call);
+    // The target, quoted: "schema"."table" ("a", "b").
+    std::string target;
+    if (const std::size_t dot = table.find('.'); dot != std::string_view::npos) {
+        append_identifier(target, table.substr(0, dot));
+        target += '.';
+        append_identifier(target, table.substr(dot + 1));
+    } else {
+        append_identifier(target, table);
+    }
+    std::string column_list;
+    for (const std::string& c : columns) {
+        if (!column_list.empty()) {
+            column_list += ", ";
+        }
+        append_identifier(column_list, c);
+    }
+    // The columns' types: the description of a SELECT of them, prepared once per connection
+    // through the statement cache (its codec choices are then reused by every COPY).
+    const std::string select = "SELECT " + (column_list.empty() ? std::string("*") : column_list) + " FROM " + target;
+    block_ptr<prepared_statement> st;
+    if (cache_.caches(select)) {
+        const std::error_code ec = co_await cached_statement(select, st, diag, deadline);
+        if (ec) {
+            co_return ec;
+        }
+    } else {
+        st = prepared_statement::make();
+        st->name = next_name('s');
+        st->sql = select;
+        const std::error_code ec = co_await describe(*st, diag, deadline);
+        pending_close_.push_back(st->name);  // prepared only for its description
+        if (ec) {
+            co_return ec;
+        }
+    }
+    const std::vector<column>& cols = st->columns->columns;
+    const std::size_t width = src.width();
+    if (width != cols.size()) {
+        diag.client_message = "each row has " + std::to_string(width) + " values but the COPY takes " +
+                              std::to_string(cols.size()) + " columns";
+        co_return make_error_code(errc::type_mismatch);
+    }
+    std::vector<oid_t> types(width);
+    std::vector<std::string> type_names(width);
+    for (std::size_t i = 0; i < width; ++i) {
+        types[i] = cols[i].type;
+        if (const type_info* info = types_.find(types[i])) {
+            type_names[i] = info->name;
+        }
+    }
+    std::string sql = "COPY " + target;
+    if (!column_list.empty()) {
+        sql += " (" + column_list + ")";
+    }
+    sql += " FROM STDIN (FORMAT binary)";
+
+    if (ch_ == nullptr) {
+        co_return closed_error(diag);
+    }
+    co_await ch_->write_turn(true);
+    if (ch_ == nullptr) {
+        co_return closed_error(diag);
+    }
+    write_hold hold(*this);
+    if (std::error_code ec = ch_->usable(&diag)) {
+        co_return ec;
+    }
+    send_pending_closes();
+    if (std::error_code ec = write_copy_statement(sql, diag)) {
+        co_return ec;
+    }
+    wire::session& s = ch_->session();
+    wire::write_buffer& o = ch_->out();
+    driver::copy_exchange x(out, nullptr);
+    x.deadline = deadline;
+    ch_->submit(x);
+    co_await x.until_copy_in();
+
+    std::error_code client_ec;
+    std::string failure;  // the CopyFail message
+    if (!x.done && x.copy_in && !x.ec) {
+        std::vector<std::byte> buffer;
+        buffer.reserve(chunk + 1024);
+        const auto put16 = [&buffer](std::int16_t v) {
+            const auto u = static_cast<std::uint16_t>(v);
+            buffer.push_back(static_cast<std::byte>(u >> 8));
+            buffer.push_back(static_cast<std::byte>(u & 0xff));
+        };
+        const auto put32 = [&buffer](std::int32_t v) {
+            const auto u = static_cast<std::uint32_t>(v);
+            for (int shift = 24; shift >= 0; shift -= 8) {
+                buffer.push_back(static_cast<std::byte>((u >> shift) & 0xff));
+            }
+        };
+        // Binary COPY header: signature, flags, header extension length.
+        static constexpr char signature[] = "PGCOPY\n\377\r\n";
+        for (std::size_t i = 0; i < 11; ++i) {
+            buffer.push_back(static_cast<std::byte>(signature[i]));
+        }
+        put32(0);
+        put32(0);
+        // Each column's codec is checked against the column's type once, on the first row where
+        // the value is not NULL (the C++ types are fixed); then rows are encoded directly.
+        std::vector<bool> checked(width, false);
+        std::size_t unchecked = width;
+        std::uint64_t row_number = 0;
+        for (;;) {
+            bool more = false;
+            try {
+                more = src.advance();
+            } catch (...) {
+                client_ec = make_error_code(errc::cancelled);
+                failure = thrown_message();
+                break;
+            }
+            if (!more) {
+                put16(-1);  // trailer
+                break;
+            }
+            ++row_number;
+            if (unchecked > 0) {
+                const std::span<const param_ref> params = src.params();
+                for (std::size_t i = 0; i < width; ++i) {
+                    const param_ref& p = params[i];
+                    if (checked[i] || p.is_null) {
+                        continue;
+                    }
+                    const bool name_known = !p.type_name.empty() && !type_names[i].empty();
+                    if (!(name_known ? type_names[i] == p.type_name : p.accepts(types[i]))) {
+                        client_ec = make_error_code(errc::type_mismatch);
+                        failure = "row " + std::to_string(row_number) + ", column " + cols[i].name +
+                                  ": a binary COPY needs the value in binary, and its C++ type has no codec for type " +
+                                  std::to_string(types[i]);
+                        break;
+                    }
+                    checked[i] = true;
+                    --unchecked;
+                }
+                if (client_ec) {
+                    break;
+                }
+            }
+            std::size_t column = 0;
+            const scoped_type_lookup element_types(&types_);
+            if (const std::error_code ec = src.append_copy_tuple(types, buffer, column)) {
+                client_ec = ec;
+                failure = "row " + std::to_string(row_number) + ", column " + cols[column].name +
+                          ": cannot encode the value: " + ec.message();
+                break;
+            }
+            if (buffer.size() >= chunk) {
+                if (s.send_copy_data(o, buffer)) {
+                    break;  // the session left copy-in (a server error): the request reports it
+                }
+                buffer.clear();
+                ch_->request_flush();
+                if (o.pending_bytes() > high_water) {
+                    co_await ch_->drained(low_water);
+                    if (ch_ == nullptr || ch_->broken() || x.done || x.ec) {
+                        break;
+                    }
+                }
+            }
+        }
+        if (ch_ != nullptr && !ch_->broken() && !x.done) {
+            if (client_ec) {
+                (void)s.send_copy_fail(o, "pgring: copy_records: " + failure);
+            } else if ((buffer.empty() || !s.send_copy_data(o, buffer)) ) {
+                (void)s.send_copy_done(o);
+            }
+            ch_->request_flush();
+        }
+    }
+    hold.release();
+    co_await x;
+    if (client_ec) {
+        diag = diagnostics{};
+        diag.client_message = "copy_records: " + failure;
+        co_return client_ec;
+    }
+    if (x.ec) {
+        diag = std::move(x.diag);
+        co_return x.ec;
+    }
+    if (!x.copy_in) {
+        diag.client_message = "the COPY did not start";
+        co_return make_error_code(errc::unexpected_message);
     }
     co_return std::error_code{};
 }
@@ -663,6 +1158,44 @@ task<result<rows>> operations::run_rows(std::string_view sql, const statement* s
         co_return make_failure(ec, std::move(diag));
     }
     co_return std::move(r);
+}
+
+task<result<command_result>> operations::run_many_command(std::string_view sql, const statement* stmt,
+                                                          detail::param_rows& src) {
+    rows r;
+    diagnostics diag;
+    if (impl_ == nullptr) {
+        co_return make_failure(make_error_code(errc::connection_closed), {});
+    }
+    if (const std::error_code ec = co_await impl_->run_many(sql, stmt, src, r, false, diag, options_)) {
+        co_return make_failure(ec, std::move(diag));
+    }
+    co_return command_result{r.command_tag(), r.rows_affected()};
+}
+
+task<result<rows>> operations::run_many_rows(std::string_view sql, const statement* stmt, detail::param_rows& src) {
+    rows r;
+    diagnostics diag;
+    if (impl_ == nullptr) {
+        co_return make_failure(make_error_code(errc::connection_closed), {});
+    }
+    if (const std::error_code ec = co_await impl_->run_many(sql, stmt, src, r, true, diag, options_)) {
+        co_return make_failure(ec, std::move(diag));
+    }
+    co_return std::move(r);
+}
+
+task<result<command_result>> operations::run_copy_records(std::string_view table, const std::vector<std::string>& columns,
+                                                          detail::param_rows& src) {
+    rows r;
+    diagnostics diag;
+    if (impl_ == nullptr) {
+        co_return make_failure(make_error_code(errc::connection_closed), {});
+    }
+    if (const std::error_code ec = co_await impl_->copy_records(table, columns, src, r, diag, options_)) {
+        co_return make_failure(ec, std::move(diag));
+    }
+    co_return command_result{r.command_tag(), r.rows_affected()};
 }
 
 task<result<row>> operations::one_row(task<result<rows>> t) {

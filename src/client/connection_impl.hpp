@@ -40,10 +40,10 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 namespace pgring::detail {
 
-class connection_impl {
 /// What a notification_stream refers to: the driver's queue under the name the public header
 /// declares.
 class notification_hub final : public driver::notification_queue {
@@ -51,6 +51,7 @@ public:
     using driver::notification_queue::notification_queue;
 };
 
+class connection_impl {
 public:
     connection_impl(loop_impl& lp, driver::channel* ch, connection_options options);
     ~connection_impl();
@@ -67,6 +68,13 @@ public:
     task<std::error_code> copy(std::string_view sql, const operations::copy_sink* sink,
                                const operations::copy_source* source, rows& out, diagnostics& diag,
                                const call_options& call);
+    /// Runs `sql` (or `stmt`) once per row of `src` in one pipeline ending in one Sync (see
+    /// operations::execute_many); rows go to `out` when `keep_rows`.
+    task<std::error_code> run_many(std::string_view sql, const statement* stmt, param_rows& src, rows& out,
+                                   bool keep_rows, diagnostics& diag, const call_options& call);
+    /// Binary COPY FROM STDIN of the rows of `src` into `table` (see operations::copy_records).
+    task<std::error_code> copy_records(std::string_view table, const std::vector<std::string>& columns,
+                                       param_rows& src, rows& out, diagnostics& diag, const call_options& call);
     /// Prepares a named statement outside the cache.
     task<std::error_code> prepare_named(std::string_view sql, block_ptr<prepared_statement>& out,
                                         diagnostics& diag, const call_options& call);
@@ -85,14 +93,6 @@ public:
     std::uint64_t statements_prepared() const noexcept { return prepared_count_; }
     void close() noexcept;
 
-private:
-    // Counts an operation (run(), prepare_named()) from its start to the destruction of its
-    // frame, which may come after the connection object is gone: see release().
-    class running_guard {
-    public:
-        explicit running_guard(connection_impl* impl) noexcept : impl_(impl) { ++impl_->running_; }
-        running_guard(const running_guard&) = delete;
-        running_guard& operator=(const running_guard&) = delete;
     // LISTEN/NOTIFY (notifications.cpp). The queue is made with the channel (connect.cpp), whose
     // callbacks feed and close it.
     void set_notifications(std::shared_ptr<notification_hub> q) noexcept { notifications_ = std::move(q); }
@@ -102,13 +102,46 @@ private:
     /// The channels LISTENed to through listen() and not UNLISTENed since.
     std::set<std::string>& listening() noexcept { return listening_; }
 
+private:
+    // Counts an operation (run(), prepare_named()) from its start to the destruction of its
+    // frame, which may come after the connection object is gone: see release().
+    class running_guard {
+    public:
+        explicit running_guard(connection_impl* impl) noexcept : impl_(impl) { ++impl_->running_; }
+        running_guard(const running_guard&) = delete;
+        running_guard& operator=(const running_guard&) = delete;
         ~running_guard();
 
     private:
         connection_impl* impl_;
     };
 
+    // Holds the channel's write side (an exclusive write turn) until released or destroyed.
+    class write_hold {
+    public:
+        explicit write_hold(connection_impl& impl) noexcept : impl_(impl), ch_(impl.ch_) {}
+        write_hold(const write_hold&) = delete;
+        write_hold& operator=(const write_hold&) = delete;
+        ~write_hold() { release(); }
+        void release() noexcept;
+
+    private:
+        connection_impl& impl_;
+        driver::channel* ch_;
+    };
+
     driver::clock::time_point deadline_of(const call_options& call) const noexcept;
+    // Waits while another request streams its messages (see channel::write_turn), then checks
+    // that the connection is still usable. Call only when !ch_->writes_free().
+    task<std::error_code> wait_write_turn(diagnostics& diag);
+    // Writes the Closes of statements evicted while the write side was held.
+    void send_pending_closes();
+    // Writes Parse + Bind + Execute + Sync of a COPY statement; the buffer is left as it was on error.
+    std::error_code write_copy_statement(std::string_view sql, diagnostics& diag);
+    // Bind + Execute per row of `src` and one Sync, streamed (with back-pressure) under an
+    // exclusive write turn; `st` null: Parse("") first, with the first row's declared types.
+    task<std::error_code> stream_batch(prepared_statement* st, std::string_view sql, param_rows& src, rows& out,
+                                       bool keep_rows, diagnostics& diag, driver::clock::time_point deadline);
     // Parse + Describe + Sync for `st` (name and sql set), filling its types and columns.
     task<std::error_code> describe(prepared_statement& st, diagnostics& diag, driver::clock::time_point deadline);
     // Finds or prepares the cached statement for `sql`.
@@ -135,12 +168,13 @@ private:
     connection_options options_;
     statement_cache cache_;
     type_registry types_;
+    std::vector<std::string> pending_close_;  // evicted while the write side was held
     std::uint64_t name_counter_ = 0;
     std::uint64_t prepared_count_ = 0;
+    std::shared_ptr<notification_hub> notifications_;
+    std::set<std::string> listening_;
     std::size_t running_ = 0;  // operations started and not yet destroyed
     bool released_ = false;    // the connection object is gone: the last operation deletes this
 };
 
 }  // namespace pgring::detail
-    std::shared_ptr<notification_hub> notifications_;
-    std::set<std::string> listening_;

@@ -547,6 +547,70 @@ void channel::fail_all(std::error_code ec, const diagnostics& diag, bool shutdow
     }
     while (head_ != nullptr) {
         request* r = head_;
+bool channel::write_turn_awaiter::await_ready() noexcept {
+    if (c_.broken_ || c_.writes_free()) {
+        if (exclusive_ && !c_.broken_) {
+            c_.writes_held_ = true;
+        }
+        return true;
+    }
+    return false;
+}
+
+void channel::write_turn_awaiter::await_suspend(std::coroutine_handle<> h) noexcept {
+    handle_ = h;
+    queued_ = true;
+    next_ = nullptr;
+    if (c_.turn_tail_ != nullptr) {
+        c_.turn_tail_->next_ = this;
+    } else {
+        c_.turn_head_ = this;
+    }
+    c_.turn_tail_ = this;
+}
+
+channel::write_turn_awaiter::~write_turn_awaiter() {
+    if (queued_) {
+        write_turn_awaiter** p = &c_.turn_head_;
+        write_turn_awaiter* prev = nullptr;
+        while (*p != nullptr && *p != this) {
+            prev = *p;
+            p = &(*p)->next_;
+        }
+        if (*p == this) {
+            *p = next_;
+            if (c_.turn_tail_ == this) {
+                c_.turn_tail_ = prev;
+            }
+        }
+    } else if (granted_ && !resumed_) {
+        c_.release_writes();  // destroyed before it could use the turn it was given
+    }
+}
+
+void channel::release_writes() noexcept {
+    writes_held_ = false;
+    wake_writers();
+}
+
+// Lets waiting writers through in order, up to and including the first exclusive one, which
+// takes the write side at once so that later arrivals queue behind it.
+void channel::wake_writers() noexcept {
+    while (turn_head_ != nullptr && (!writes_held_ || broken_)) {
+        write_turn_awaiter* w = turn_head_;
+        turn_head_ = w->next_;
+        if (turn_head_ == nullptr) {
+            turn_tail_ = nullptr;
+        }
+        w->queued_ = false;
+        if (w->exclusive_ && !broken_) {
+            writes_held_ = true;
+            w->granted_ = true;
+        }
+        loop_.schedule(w->handle_);
+    }
+}
+
         head_ = r->next;
         if (r->cancel_sent || (ec == errc::timeout)) {
             r->ec = make_error_code(errc::timeout);
@@ -563,6 +627,7 @@ void channel::fail_all(std::error_code ec, const diagnostics& diag, bool shutdow
     if (timer_.in_flight) {
         loop_.ring().cancel(timer_);
     }
+    wake_writers();
 }
 
 void channel::shutdown_socket() noexcept {

@@ -202,6 +202,41 @@ public:
     /// `p` does not lie in it (a reassembled message) or borrowing is off (may_borrow()).
     detail::shared_block* borrow(const std::byte* p, std::size_t n);
 
+    /// Writers take turns at out(). A request that writes its messages over several loop turns
+    /// (COPY FROM STDIN, a batch streamed with back-pressure) holds the write side from its first
+    /// message to its last, so no other request's messages land inside it; other writers wait
+    /// in FIFO order. A writer let through writes its messages and submits its request before it
+    /// next suspends. `exclusive`: the caller holds the write side once let through, until
+    /// release_writes(). Free (the common case) costs one test. A broken channel lets every
+    /// waiter through (it then finds the channel unusable).
+    class write_turn_awaiter {
+    public:
+        write_turn_awaiter(channel& c, bool exclusive) noexcept : c_(c), exclusive_(exclusive) {}
+        write_turn_awaiter(const write_turn_awaiter&) = delete;
+        write_turn_awaiter& operator=(const write_turn_awaiter&) = delete;
+        /// A coroutine destroyed while it waits leaves the queue (and passes on a turn granted to it).
+        ~write_turn_awaiter();
+        bool await_ready() noexcept;
+        void await_suspend(std::coroutine_handle<> h) noexcept;
+        void await_resume() noexcept { resumed_ = true; }
+
+    private:
+        friend class channel;
+        channel& c_;
+        bool exclusive_;
+        bool queued_ = false;
+        bool granted_ = false;  // an exclusive turn was handed to this waiter
+        bool resumed_ = false;
+        std::coroutine_handle<> handle_;
+        write_turn_awaiter* next_ = nullptr;
+    };
+    /// Awaits this caller's turn to write (see write_turn_awaiter).
+    write_turn_awaiter write_turn(bool exclusive = false) noexcept { return {*this, exclusive}; }
+    /// True when a writer may write now without waiting.
+    bool writes_free() const noexcept { return !writes_held_ && turn_head_ == nullptr; }
+    /// Ends an exclusive turn and lets the waiting writers through.
+    void release_writes() noexcept;
+
     /// Bytes of input copied to reassemble split messages.
     std::uint64_t copied_bytes() const noexcept { return session_.copied_bytes(); }
 
@@ -240,6 +275,10 @@ private:
     int fd_ = -1;
     sockaddr_storage peer_{};
     socklen_t peer_size_ = 0;
+    bool writes_held_ = false;                     // see write_turn()
+    write_turn_awaiter* turn_head_ = nullptr;      // writers waiting for their turn (FIFO)
+    write_turn_awaiter* turn_tail_ = nullptr;
+    void wake_writers() noexcept;
 
     request* head_ = nullptr;  // requests_ FIFO (intrusive)
     request* tail_ = nullptr;

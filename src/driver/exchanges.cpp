@@ -103,7 +103,16 @@ void on_rows_event(request& r, const wire::event& ev, channel& c) {
             }
             break;
         case wire::event_kind::command_complete:
-            set_tag(*x.out, ev);
+            if (x.sum_counts) {
+                const auto& cc = std::get<wire::backend::command_complete>(ev.msg);
+                std::uint64_t n = 0;
+                if (cc.rows_affected(n)) {
+                    x.counted += n;
+                }
+                rows::builder::set_tag(*x.out, cc.command_tag, x.counted);
+            } else {
+                set_tag(*x.out, ev);
+            }
             break;
         default:
             break;

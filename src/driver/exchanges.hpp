@@ -49,6 +49,9 @@ struct rows_exchange : request {
     rows_exchange(rows& out, detail::block_ptr<detail::column_set> columns, bool keep_rows);
     rows* out;
     bool keep_rows;
+    /// Several Executes (a batch): the tag is the last one's, the row count their sum.
+    bool sum_counts = false;
+    std::uint64_t counted = 0;
 };
 
 /// A COPY statement. For COPY TO STDOUT each CopyData's bytes go to `sink`; for COPY FROM STDIN
