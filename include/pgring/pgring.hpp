@@ -13,6 +13,7 @@
 #include <pgring/loop.hpp>
 #include <pgring/notification.hpp>
 #include <pgring/oid.hpp>
+#include <pgring/pool.hpp>
 #include <pgring/record.hpp>
 #include <pgring/result.hpp>
 #include <pgring/row.hpp>

@@ -343,6 +343,22 @@ psql_result pg_cluster::psql(std::string_view sql) const {
     return result;
 }
 
+psql_result pg_cluster::restart_immediate() const {
+    psql_result result;
+    if (!owned()) {
+        result.output = "the server was not started by this binary (PGRING_TEST_DSN)";
+        return result;
+    }
+    const std::string pg_ctl = bindir_.empty() ? std::string("pg_ctl") : bindir_ + "/pg_ctl";
+    // pg_ctl restart has no -l: the restarted postmaster writes to pg_ctl's stdout, sent to the log.
+    const std::string inner = "exec " + shell_quote(pg_ctl) + " -D " + shell_quote(dir_ + "/data") +
+                              " -m immediate -w -t 120 restart >>" + shell_quote(dir_ + "/log") + " 2>&1";
+    const std::string command =
+        (geteuid() == 0 ? "runuser -u postgres -- sh -c " : "sh -c ") + shell_quote(inner) + " 2>&1";
+    result.status = run_capture(command, result.output);
+    return result;
+}
+
 void pg_cluster_environment::SetUp() {
     pg_cluster& c = g_cluster;
     const char* dsn = std::getenv("PGRING_TEST_DSN");

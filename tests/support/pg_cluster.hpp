@@ -86,6 +86,12 @@ public:
     /// Runs `sql` with psql as the superuser (-X -At -v ON_ERROR_STOP=1), for test setup.
     psql_result psql(std::string_view sql) const;
 
+    /// Restarts the server as a crash would: `pg_ctl restart -m immediate -w` (as the postgres
+    /// user when run as root), the server's output appended to its log. Returns once the server
+    /// accepts connections again (on the same port), after crash recovery. Only for a server
+    /// this binary started (owned()); otherwise the result's status is -1.
+    psql_result restart_immediate() const;
+
     /// A hot standby of this server, streaming from it: read-only, pg_is_in_recovery() true,
     /// the same roles, database and password, its own host/port/socket_dir()/dsn(). Started on
     /// the first call (tools/pgcluster standby, a few seconds), then the same object each time.
