@@ -593,9 +593,15 @@ private:
     static task<result<row>> one_row(task<result<rows>> t);
     template <has_codec T>
     static task<result<T>> one_value(task<result<rows>> t) {
-        result<row> r = co_await one_row(std::move(t));
-        if (!r) {
-            co_return failure{r.error(), r.diag()};
+        // Decodes from the result where it lies: no owned copy of the row.
+        result<pgring::rows> all = co_await std::move(t);
+        if (!all) {
+            co_return failure{all.error(), all.diag()};
+        }
+        if (all->size() != 1) {
+            co_return failure{make_error_code(errc::unexpected_row_count),
+                              diagnostics{.client_message = "the query returned " + std::to_string(all->size()) +
+                                                            " rows, not exactly one"}};
         }
         const row_view r = (*all)[0];
         if (r.size() != 1) {
@@ -615,17 +621,17 @@ private:
                                              std::span<const detail::param_ref> params);
     task<result<rows>> run_rows(std::string_view sql, const statement* stmt,
                                 std::span<const detail::param_ref> params);
+    task<result<command_result>> run_many_command(std::string_view sql, const statement* stmt,
+                                                  detail::param_rows& rows);
+    task<result<pgring::rows>> run_many_rows(std::string_view sql, const statement* stmt, detail::param_rows& rows);
+    task<result<command_result>> run_copy_records(std::string_view table, const std::vector<std::string>& columns,
+                                                  detail::param_rows& rows);
 };
 
 /// One connection to a PostgreSQL server, on the loop of the thread that made it.
 ///
 /// Operations may be started by several coroutines at once: they are pipelined on the one
 /// connection and answered in order.
-    task<result<command_result>> run_many_command(std::string_view sql, const statement* stmt,
-                                                  detail::param_rows& rows);
-    task<result<pgring::rows>> run_many_rows(std::string_view sql, const statement* stmt, detail::param_rows& rows);
-    task<result<command_result>> run_copy_records(std::string_view table, const std::vector<std::string>& columns,
-                                                  detail::param_rows& rows);
 ///
 /// Lifetime: move-only; destroying it closes the connection (sending Terminate when idle) and
 /// fails operations still waiting with `errc::connection_closed`.

@@ -4,6 +4,7 @@
 /// `pgring::task<T>`: the coroutine type of pgring's API.
 
 #include <coroutine>
+#include <cstddef>
 #include <exception>
 #include <type_traits>
 #include <utility>
@@ -15,6 +16,12 @@ template <class T = void>
 class task;
 
 namespace detail {
+
+/// Low level: the coroutine frames of every task come from here, a per-thread cache of freed
+/// frames by size (a pop from a list instead of a malloc per call); see src/driver/frame_pool.cpp.
+void* allocate_frame(std::size_t size);
+/// Low level: gives back a frame of `size` bytes from allocate_frame().
+void free_frame(void* p, std::size_t size) noexcept;
 
 // What the promise of every task has: the continuation to resume at the end (symmetric
 // transfer, so a chain of co_awaits never grows the stack) and the exception, if any.
@@ -29,6 +36,9 @@ public:
         }
         void await_resume() const noexcept {}
     };
+
+    static void* operator new(std::size_t size) { return allocate_frame(size); }
+    static void operator delete(void* p, std::size_t size) noexcept { free_frame(p, size); }
 
     std::suspend_always initial_suspend() const noexcept { return {}; }
     final_awaiter final_suspend() const noexcept { return {}; }

@@ -322,6 +322,16 @@ void channel::flush() {
     }
     sending_ = true;
     ring::async_sendmsg(loop_.ring(), send_, fd_, std::span<const iovec>(iov_.data(), n));
+    // A small send to a server that owes an answer: its completion only frees buffers, so the
+    // loop may wait for the answer in the same enter. Not when someone waits for the send
+    // itself (back-pressure, Terminate).
+    std::size_t bytes = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        bytes += spans[i].size();
+    }
+    if (bytes <= quiet_send_limit && head_ != nullptr && !drain_waiter_ && !terminating_) {
+        loop_.ring().expect_quiet_completion();
+    }
 }
 
 void channel::on_sent(ring::op_base* op, int res, unsigned) {
@@ -403,6 +413,13 @@ void channel::feed(ring::buffer_lease lease) {
     current_end_ = input.data() + input.size();
     in_feed_ = true;
     while (!broken_) {
+        // The rows of the front request straight to it, without building an event per row.
+        if (head_ != nullptr && head_->on_row != nullptr) {
+            wire::backend::data_row row;
+            while (session_.next_data_row(input, row)) {
+                head_->on_row(*head_, row, *this);
+            }
+        }
         const wire::event ev = session_.consume(input, out_);
         if (ev.kind == wire::event_kind::need_more) {
             break;
@@ -460,6 +477,14 @@ void channel::dispatch(const wire::event& ev) {
                 options_.on_notification(n.process_id, n.channel, n.payload);
             }
             return;
+        case event_kind::parameter_status:
+            // During the startup (the front request has syncs 0) the values are the initial ones,
+            // which connection::parameter() reports; afterwards each one is a change.
+            if (options_.on_parameter_status && (head_ == nullptr || head_->syncs != 0)) {
+                const auto& p = std::get<wire::backend::parameter_status>(ev.msg);
+                options_.on_parameter_status(p.name, p.value);
+            }
+            return;
         case event_kind::authenticated:
         case event_kind::backend_key_data:
         case event_kind::need_more:
@@ -476,14 +501,6 @@ void channel::dispatch(const wire::event& ev) {
             if (head_ != nullptr && !head_->ec) {
                 head_->ec = ev.ec;
                 head_->diag = session_.last_error();
-        case event_kind::parameter_status:
-            // During the startup (the front request has syncs 0) the values are the initial ones,
-            // which connection::parameter() reports; afterwards each one is a change.
-            if (options_.on_parameter_status && (head_ == nullptr || head_->syncs != 0)) {
-                const auto& p = std::get<wire::backend::parameter_status>(ev.msg);
-                options_.on_parameter_status(p.name, p.value);
-            }
-            return;
             }
             return;
         case event_kind::ready_for_query:
@@ -530,23 +547,6 @@ void channel::complete(request& r) {
     }
 }
 
-void channel::fail_all(std::error_code ec, std::string message) {
-    diagnostics d;
-    d.client_message = std::move(message);
-    fail_all(ec, d);
-}
-
-void channel::fail_all(std::error_code ec, const diagnostics& diag, bool shutdown) {
-    if (!broken_) {
-        broken_ = true;
-        broken_ec_ = ec;
-        broken_diag_ = diag;
-    }
-    if (drain_waiter_) {
-        loop_.schedule(std::exchange(drain_waiter_, {}));
-    }
-    while (head_ != nullptr) {
-        request* r = head_;
 bool channel::write_turn_awaiter::await_ready() noexcept {
     if (c_.broken_ || c_.writes_free()) {
         if (exclusive_ && !c_.broken_) {
@@ -611,6 +611,25 @@ void channel::wake_writers() noexcept {
     }
 }
 
+void channel::fail_all(std::error_code ec, std::string message) {
+    diagnostics d;
+    d.client_message = std::move(message);
+    fail_all(ec, d);
+}
+
+void channel::fail_all(std::error_code ec, const diagnostics& diag, bool shutdown) {
+    const bool first = !broken_;
+    if (!broken_) {
+        broken_ = true;
+        broken_ec_ = ec;
+        broken_diag_ = diag;
+    }
+    if (drain_waiter_) {
+        loop_.schedule(std::exchange(drain_waiter_, {}));
+    }
+    wake_writers();
+    while (head_ != nullptr) {
+        request* r = head_;
         head_ = r->next;
         if (r->cancel_sent || (ec == errc::timeout)) {
             r->ec = make_error_code(errc::timeout);
@@ -627,7 +646,9 @@ void channel::wake_writers() noexcept {
     if (timer_.in_flight) {
         loop_.ring().cancel(timer_);
     }
-    wake_writers();
+    if (first && options_.on_closed) {
+        options_.on_closed(broken_diag_);
+    }
 }
 
 void channel::shutdown_socket() noexcept {
@@ -683,7 +704,6 @@ void channel::on_timer(ring::op_base* op, int, unsigned) {
     channel* c = owner_of(static_cast<ring::timeout_op&>(*op));
     c->timer_at_ = clock::time_point::max();
     if (!c->broken_ && !c->destroyed_) {
-    const bool first = !broken_;
         c->check_deadlines();
         c->arm_timer();
     }
@@ -711,7 +731,4 @@ void channel::check_deadlines() {
     }
 }
 
-    if (first && options_.on_closed) {
-        options_.on_closed(broken_diag_);
-    }
 }  // namespace pgring::driver

@@ -77,6 +77,10 @@ struct request {
     /// handles (null: ignore them).
     using event_fn = void (*)(request& r, const wire::event& ev, channel& c);
     event_fn on_event = nullptr;
+    /// Called for each DataRow taken by the session's fast path (session::next_data_row), in
+    /// place of on_event with a data_row event; null: every DataRow goes through on_event.
+    using row_fn = void (*)(request& r, const wire::backend::data_row& row, channel& c);
+    row_fn on_row = nullptr;
     void* context = nullptr;  ///< for on_event
     /// ReadyForQuery events that end the request; 0 for the startup request (ends at `ready`).
     std::uint32_t syncs = 1;
@@ -129,15 +133,15 @@ struct channel_options {
     std::function<void(const diagnostics&)> on_notice;
     /// Called for every NotificationResponse (may be empty).
     std::function<void(std::int32_t pid, std::string_view channel, std::string_view payload)> on_notification;
-};
-
-class channel {
-public:
     /// Called for every ParameterStatus after the startup (may be empty).
     std::function<void(std::string_view name, std::string_view value)> on_parameter_status;
     /// Called once, when the channel breaks or is closed, with why (may be empty). Like the
     /// others it runs inside a completion: it may schedule coroutines, not resume them.
     std::function<void(const diagnostics& why)> on_closed;
+};
+
+class channel {
+public:
     channel(detail::loop_impl& lp, wire::session_options session_options, channel_options options);
     channel(const channel&) = delete;
     channel& operator=(const channel&) = delete;
@@ -198,10 +202,6 @@ public:
         return awaiter{*this, low};
     }
 
-    /// The receive buffer being consumed, shared: the caller gets one reference. Null when
-    /// `p` does not lie in it (a reassembled message) or borrowing is off (may_borrow()).
-    detail::shared_block* borrow(const std::byte* p, std::size_t n);
-
     /// Writers take turns at out(). A request that writes its messages over several loop turns
     /// (COPY FROM STDIN, a batch streamed with back-pressure) holds the write side from its first
     /// message to its last, so no other request's messages land inside it; other writers wait
@@ -237,6 +237,10 @@ public:
     /// Ends an exclusive turn and lets the waiting writers through.
     void release_writes() noexcept;
 
+    /// The receive buffer being consumed, shared: the caller gets one reference. Null when
+    /// `p` does not lie in it (a reassembled message) or borrowing is off (may_borrow()).
+    detail::shared_block* borrow(const std::byte* p, std::size_t n);
+
     /// Bytes of input copied to reassemble split messages.
     std::uint64_t copied_bytes() const noexcept { return session_.copied_bytes(); }
 
@@ -271,14 +275,14 @@ private:
     channel_options options_;
     wire::write_buffer out_;
     std::coroutine_handle<> drain_waiter_;  // see drained()
-    std::size_t drain_low_ = 0;
-    int fd_ = -1;
-    sockaddr_storage peer_{};
-    socklen_t peer_size_ = 0;
     bool writes_held_ = false;                     // see write_turn()
     write_turn_awaiter* turn_head_ = nullptr;      // writers waiting for their turn (FIFO)
     write_turn_awaiter* turn_tail_ = nullptr;
     void wake_writers() noexcept;
+    std::size_t drain_low_ = 0;
+    int fd_ = -1;
+    sockaddr_storage peer_{};
+    socklen_t peer_size_ = 0;
 
     request* head_ = nullptr;  // requests_ FIFO (intrusive)
     request* tail_ = nullptr;
@@ -288,6 +292,8 @@ private:
     owned<ring::recv_op> recv_;
     owned<ring::send_op> send_;
     static constexpr std::size_t max_iov = 64;
+    // Sends up to this size complete at once on any socket buffer (see flush()).
+    static constexpr std::size_t quiet_send_limit = 16 * 1024;
     std::array<iovec, max_iov> iov_{};
     bool sending_ = false;
     bool flush_queued_ = false;

@@ -62,6 +62,20 @@ void set_tag(rows& out, const wire::event& ev) {
     rows::builder::set_tag(out, cc.command_tag, n);
 }
 
+void on_rows_row(request& r, const wire::backend::data_row& row, channel& c) {
+    auto& x = static_cast<rows_exchange&>(r);
+    if (!x.keep_rows || x.ec) {
+        return;
+    }
+    const std::byte* p = row.fields.data();
+    const std::size_t n = row.fields.size();
+    if (detail::shared_block* b = c.borrow(p, n)) {
+        rows::builder::add_borrowed(*x.out, b, p, n);
+    } else {
+        rows::builder::add_copied(*x.out, p, n);
+    }
+}
+
 void on_rows_event(request& r, const wire::event& ev, channel& c) {
     auto& x = static_cast<rows_exchange&>(r);
     switch (ev.kind) {
@@ -71,20 +85,9 @@ void on_rows_event(request& r, const wire::event& ev, channel& c) {
         case wire::event_kind::no_data:
             rows::builder::set_columns(*x.out, detail::column_set::make());
             break;
-        case wire::event_kind::data_row: {
-            if (!x.keep_rows || x.ec) {
-                break;
-            }
-            const auto& row = std::get<wire::backend::data_row>(ev.msg);
-            const std::byte* p = row.fields.data();
-            const std::size_t n = row.fields.size();
-            if (detail::shared_block* b = c.borrow(p, n)) {
-                rows::builder::add_borrowed(*x.out, b, p, n);
-            } else {
-                rows::builder::add_copied(*x.out, p, n);
-            }
+        case wire::event_kind::data_row:
+            on_rows_row(r, std::get<wire::backend::data_row>(ev.msg), c);
             break;
-        }
         case wire::event_kind::copy_in_response:
             // COPY FROM STDIN through query()/execute(): no data to send. Refuse it with a
             // CopyFail; the server answers with an ErrorResponse (57014, naming our message) and
@@ -229,6 +232,7 @@ describe_exchange::describe_exchange() {
 rows_exchange::rows_exchange(rows& o, detail::block_ptr<detail::column_set> columns, bool keep)
     : out(&o), keep_rows(keep) {
     on_event = &on_rows_event;
+    on_row = &on_rows_row;
     if (columns) {
         rows::builder::set_columns(o, std::move(columns));
     }

@@ -111,26 +111,32 @@ void loop_impl::flush_dirty() {
     }
 }
 
-void loop_impl::turn(bool may_block) {
-    // A coroutine resumed here may have finished what the caller waits for (run_until's flag):
-    // do not block in the ring after resuming any.
+template <class KeepWaiting>
+void loop_impl::turn_while(bool may_block, KeepWaiting keep_waiting) {
+    // A coroutine resumed here may have finished what the caller waits for: block in the ring
+    // after resuming any only when `keep_waiting` still says so. Blocking then is what makes a
+    // request cost one io_uring_enter: it submits the send and waits for the answer.
     const std::size_t resumed = resume_ready();
     flush_dirty();
-    const bool block = may_block && resumed == 0 && ready_.empty();
+    const bool block = may_block && ready_.empty() && (resumed == 0 || keep_waiting());
     ring_->run_once(block ? ring::loop::wait_forever : std::chrono::nanoseconds::zero());
     flush_dirty();
 }
 
+void loop_impl::turn(bool may_block) {
+    turn_while(may_block, [] { return false; });
+}
+
 void loop_impl::run_until(const bool& done) {
     while (!done) {
-        turn(true);
+        turn_while(true, [&done] { return !done; });
     }
 }
 
 void loop_impl::run() {
     stopped_ = false;
     while (!stopped_ && (spawned_ > 0 || !ready_.empty())) {
-        turn(true);
+        turn_while(true, [this] { return !stopped_ && spawned_ > 0; });
     }
     stopped_ = false;
 }

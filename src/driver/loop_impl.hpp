@@ -58,6 +58,9 @@ public:
 
     /// One turn; blocks in the ring only when `may_block` and nothing is ready.
     void turn(bool may_block);
+    /// One turn that, after resuming coroutines, still blocks when `keep_waiting()` is true.
+    template <class KeepWaiting>
+    void turn_while(bool may_block, KeepWaiting keep_waiting);
     void run_until(const bool& done);
     void run();
     void stop() noexcept { stopped_ = true; }

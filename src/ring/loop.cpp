@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 namespace pgring::ring {
 
@@ -380,8 +381,15 @@ std::size_t loop::run_once(std::chrono::nanoseconds max_wait) {
     std::size_t n = drain_backlog();
     flush_pools();
     int r;
+    const unsigned quiet = std::exchange(quiet_, 0u);
     if (n > 0 || max_wait.count() == 0) {
         r = io_uring_submit_and_get_events(&ring_);
+    } else if (quiet > 0 && (max_wait.count() < 0 || max_wait > quiet_wait_limit)) {
+        // The quiet completions plus the one we wait for, in one enter; the limit covers a send
+        // that does not complete at once (it returns -ETIME; the next turn waits as usual).
+        __kernel_timespec ts = to_kernel_timespec(quiet_wait_limit);
+        io_uring_cqe* cqe = nullptr;
+        r = io_uring_submit_and_wait_timeout(&ring_, &cqe, 1 + quiet, &ts, nullptr);
     } else if (max_wait.count() < 0) {
         r = io_uring_submit_and_wait(&ring_, 1);
     } else {

@@ -175,6 +175,16 @@ public:
     /// Thread: loop thread.
     std::size_t run_once(std::chrono::nanoseconds max_wait = wait_forever);
 
+    /// Tells the loop that the op just queued completes on its own, soon (a small send), and
+    /// that its completion alone makes nothing ready: the next blocking run_once() then waits
+    /// for one completion more, so that one io_uring_enter submits a request's send and also
+    /// waits for its answer. A safety timeout (quiet_wait_limit) bounds the extra wait.
+    /// Thread: loop thread.
+    void expect_quiet_completion() noexcept { ++quiet_; }
+    /// How long a blocking run_once() waits for the completions of expect_quiet_completion()
+    /// before it returns with fewer.
+    static constexpr std::chrono::milliseconds quiet_wait_limit{2};
+
     /// Runs turns until stop() is called, or until no op is pending, no work_guard exists and no
     /// posted function is waiting. Clears the stop request on return.
     /// Thread: loop thread.
@@ -270,6 +280,7 @@ private:
     std::array<cqe_record, batch_size> batch_{};
     std::vector<cqe_record> backlog_;  // parked by get_sqe(); older than anything left in the CQ
     std::uint64_t forced_submits_ = 0;
+    unsigned quiet_ = 0;  // see expect_quiet_completion()
     std::uint64_t parked_completions_ = 0;
 
     int wake_fd_ = -1;

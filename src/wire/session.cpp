@@ -420,6 +420,33 @@ event session::consume(std::span<const std::byte>& input, write_buffer& out) {
     }
 }
 
+bool session::next_data_row(std::span<const std::byte>& input, backend::data_row& row) {
+    if (state_ != session_state::ready || queue_.empty() || reader_.has_partial() || input.size() < 5 ||
+        input[0] != static_cast<std::byte>(backend::tag::data_row)) {
+        return false;
+    }
+    expectation& front = queue_.front();
+    if (front.what != expect::execute) {
+        return false;
+    }
+    const std::int32_t length = load_i32(input.data() + 1);
+    if (length < 4 || static_cast<std::size_t>(length) > reader_.max_message_size() ||
+        input.size() - 1 < static_cast<std::size_t>(length)) {
+        return false;  // split across receive buffers, or bad: the general path reports it
+    }
+    const std::span<const std::byte> body = input.subspan(5, static_cast<std::size_t>(length) - 4);
+    if (backend::decode_data_row(body, row)) {
+        return false;  // malformed: consume() fails the session with its message
+    }
+    const std::int32_t columns = front.columns >= 0 ? front.columns : described_columns_;
+    if (columns >= 0 && row.column_count != columns) {
+        return false;  // consume() reports the mismatch
+    }
+    front.columns = columns;
+    input = input.subspan(1 + static_cast<std::size_t>(length));
+    return true;
+}
+
 event session::handle(const frame& f, write_buffer& out) {
     switch (state_) {
         case session_state::startup:

@@ -177,6 +177,11 @@ public:
     /// Consumes bytes from the front of `input` (advancing it) until one event is known.
     /// May append authentication replies to `out`.
     event consume(std::span<const std::byte>& input, write_buffer& out);
+    /// The fast path for the rows of an Execute (what consume() would return as a data_row
+    /// event, without building the event): when the next message, whole in `input`, is a
+    /// DataRow answering the front Execute, checks it as consume() does, consumes it and sets
+    /// `row`. Otherwise returns false and consumes nothing: consume() takes it from there.
+    bool next_data_row(std::span<const std::byte>& input, backend::data_row& row);
     /// The server closed the stream (EOF or a socket error `ec`). Returns the fatal event:
     /// connection_closed with a message saying what was in flight.
     event connection_lost(std::error_code ec = {});

@@ -1,4 +1,5 @@
-// Fuzz target for the session's input path: wire::session::consume().
+// Fuzz target for the session's input path: wire::session::consume() and, for odd seeds, the
+// DataRow fast path next_data_row() before each consume().
 //
 // Input: [split seed: 1 byte][server byte stream]. A session starts as the scripted conversation
 // (session_script.hpp) and is fed the stream in pieces whose sizes come from the seed, issuing the
@@ -84,6 +85,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return 0;
     }
     const std::size_t piece = 1 + data[0] * 7u;
+    const bool fast_rows = (data[0] & 1) != 0;
     std::span<const std::byte> stream(reinterpret_cast<const std::byte*>(data + 1), size - 1);
 
     wire::session_options options = fuzz::conversation_options("pgring_scram", "pgring-secret", "pgring_test");
@@ -99,6 +101,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::span<const std::byte> input = stream.first(std::min(piece, stream.size()));
         stream = stream.subspan(input.size());
         for (;;) {
+            // Odd seeds also take rows through the fast path, as the channel does.
+            wire::backend::data_row row;
+            while (fast_rows && s.next_data_row(input, row)) {
+                t(row);
+            }
             wire::event ev = s.consume(input, out);
             if (ev.kind == wire::event_kind::need_more) {
                 break;

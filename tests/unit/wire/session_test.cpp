@@ -977,5 +977,89 @@ TEST(SessionEvents, EveryKindHasAName) {
     }
 }
 
+// A session through startup, driven by hand (the fast-path tests call next_data_row directly).
+struct ready_session {
+    session s{trust_options()};
+    write_buffer out{256};
+    ready_session() {
+        EXPECT_FALSE(s.start(out));
+        const bytes reply = startup_reply();
+        std::span<const std::byte> in(reply);
+        for (;;) {
+            const event ev = s.consume(in, out);
+            if (ev.kind == ek::ready || ev.kind == ek::need_more || ev.kind == ek::fatal) {
+                EXPECT_EQ(ev.kind, ek::ready);
+                break;
+            }
+        }
+    }
+};
+
+TEST(SessionFastPath, TakesTheRowsOfTheFrontExecuteAndLeavesTheRestToConsume) {
+    ready_session r;
+    EXPECT_FALSE(send_select(r.s, r.out, 5));
+    const bytes stream = cat({bb::bind_complete(), bb::data_row_builder().bytes(int4(1)).frame(),
+                              bb::data_row_builder().bytes(int4(2)).frame(), bb::data_row_builder().null().frame(),
+                              bb::command_complete("SELECT 3"), bb::ready_for_query('I')});
+    std::span<const std::byte> in(stream);
+    backend::data_row row;
+    EXPECT_FALSE(r.s.next_data_row(in, row)) << "BindComplete first";
+    EXPECT_EQ(r.s.consume(in, r.out).kind, ek::bind_complete);
+    std::vector<bytes> values;
+    while (r.s.next_data_row(in, row)) {
+        const auto f = *row.begin();
+        values.push_back(f.is_null ? bytes{} : bytes(f.value.begin(), f.value.end()));
+    }
+    ASSERT_EQ(values.size(), 3u);
+    EXPECT_EQ(values[1], int4(2));
+    EXPECT_TRUE(values[2].empty());
+    EXPECT_EQ(r.s.consume(in, r.out).kind, ek::command_complete);
+    EXPECT_EQ(r.s.consume(in, r.out).kind, ek::ready_for_query);
+    EXPECT_TRUE(r.s.idle());
+    EXPECT_FALSE(r.s.next_data_row(in, row)) << "idle: no Execute to answer";
+}
+
+TEST(SessionFastPath, PartialMalformedAndMisfitRowsGoToConsume) {
+    ready_session r;
+    static const std::array<std::int16_t, 1> binary{1};
+    const bytes p = int4(5);
+    const std::array<frontend::raw_parameter, 1> params{frontend::raw_parameter{false, p}};
+    EXPECT_FALSE(r.s.send_bind(r.out, "", "s", binary, params, binary));
+    EXPECT_FALSE(r.s.send_execute(r.out, "", 0, 1));  // rows of one column
+    EXPECT_FALSE(r.s.send_sync(r.out));
+    const bytes bind = bb::bind_complete();
+    std::span<const std::byte> in(bind);
+    EXPECT_EQ(r.s.consume(in, r.out).kind, ek::bind_complete);
+    // A row split across two inputs: the fast path declines; consume() reassembles it.
+    const bytes first = bb::data_row_builder().bytes(int4(9)).frame();
+    std::span<const std::byte> head(first.data(), 6);
+    std::span<const std::byte> tail(first.data() + 6, first.size() - 6);
+    backend::data_row row;
+    EXPECT_FALSE(r.s.next_data_row(head, row));
+    EXPECT_EQ(head.size(), 6u) << "nothing consumed";
+    EXPECT_EQ(r.s.consume(head, r.out).kind, ek::need_more);
+    EXPECT_FALSE(r.s.next_data_row(tail, row)) << "a partial message is pending in the reader";
+    EXPECT_EQ(r.s.consume(tail, r.out).kind, ek::data_row);
+    // A row with another column count than the Execute's: declined; consume() fails the session.
+    const bytes wide = bb::data_row_builder().bytes(int4(1)).bytes(int4(2)).frame();
+    std::span<const std::byte> w(wide);
+    EXPECT_FALSE(r.s.next_data_row(w, row));
+    EXPECT_EQ(w.size(), wide.size());
+    EXPECT_EQ(r.s.consume(w, r.out).kind, ek::fatal);
+}
+
+TEST(SessionFastPath, AMalformedRowIsLeftToConsumeWhichFails) {
+    ready_session r;
+    EXPECT_FALSE(send_select(r.s, r.out, 5));
+    bytes bad = bb::data_row_builder().bytes(int4(1)).frame();
+    bad[bad.size() - 5] = std::byte{0x7f};  // the field length now runs past the message
+    const bytes stream = cat({bb::bind_complete(), bad});
+    std::span<const std::byte> in(stream);
+    EXPECT_EQ(r.s.consume(in, r.out).kind, ek::bind_complete);
+    backend::data_row row;
+    EXPECT_FALSE(r.s.next_data_row(in, row));
+    EXPECT_EQ(r.s.consume(in, r.out).kind, ek::fatal);
+}
+
 }  // namespace
 }  // namespace pgring::wire
