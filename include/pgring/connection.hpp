@@ -91,6 +91,11 @@ struct connection_options {
     /// Result columns of these types (and arrays of them) are fetched in text format
     /// (column::format 0). Types the server cannot send in binary (aclitem) always are.
     std::vector<oid_t> text_result_types;
+    /// The most requests one connection has in flight at once (0: no limit). Coroutines that
+    /// query one connection concurrently are pipelined; past this depth a new call waits, in
+    /// order, until an answer completes an earlier one (back-pressure). A batch or a COPY counts
+    /// as one request.
+    std::size_t max_pipeline_depth = 0;
     /// Load the description of every type that is not built in (enums, composites, domains,
     /// extension types) from the server's catalogs when a statement first uses it; see
     /// connection::types().
@@ -310,6 +315,8 @@ private:
 
 class connection;
 class transaction;
+class row_stream;
+struct stream_options;
 
 /// A statement prepared explicitly with connection::prepare(): a named server-side statement
 /// with its parameter types and result columns. Run it with execute/query and friends.
@@ -533,6 +540,23 @@ public:
         co_return co_await run_many_rows({}, &stmt, src);
     }
 
+    /// Streams the rows of a query in batches of at most `options.fetch_size` rows (memory
+    /// bounded by one batch): see row_stream. Defined in <pgring/cursor.hpp>: include it to call
+    /// these. Errors: throws `pgring::error`, as query().
+    ///@{
+    template <class... Args>
+    task<row_stream> stream(std::string_view sql, const Args&... args);
+    template <class... Args>
+    task<row_stream> stream(const stream_options& options, std::string_view sql, const Args&... args);
+    ///@}
+    /// stream() without exceptions.
+    ///@{
+    template <class... Args>
+    task<result<row_stream>> try_stream(std::string_view sql, const Args&... args);
+    template <class... Args>
+    task<result<row_stream>> try_stream(const stream_options& options, std::string_view sql, const Args&... args);
+    ///@}
+
     /// Copies `rows` into `table` with a binary COPY FROM STDIN: each element is a tuple-like of
     /// the values of `columns` (all the table's columns, in order, when empty), encoded by the
     /// codecs of the columns' types (found once per connection through the statement cache).
@@ -626,6 +650,10 @@ private:
     task<result<pgring::rows>> run_many_rows(std::string_view sql, const statement* stmt, detail::param_rows& rows);
     task<result<command_result>> run_copy_records(std::string_view table, const std::vector<std::string>& columns,
                                                   detail::param_rows& rows);
+    template <class Tuple>
+    task<result<row_stream>> call_stream(std::string_view sql, std::size_t fetch_size, Tuple held);
+    task<result<row_stream>> run_stream(std::string_view sql, std::span<const detail::param_ref> params,
+                                        std::size_t fetch_size);
 };
 
 /// One connection to a PostgreSQL server, on the loop of the thread that made it.

@@ -187,6 +187,7 @@ task<result<connection>> connection_impl::connect(loop& lp, connect_options targ
                 };
                 co.on_closed = [hub](const diagnostics& why) { hub->close(why); };
                 auto* ch = new driver::channel(lp.impl(), std::move(so), std::move(co));
+                ch->set_depth_limit(options.max_pipeline_depth);
                 auto impl = std::make_unique<connection_impl>(lp.impl(), ch, options);
                 impl->set_notifications(std::move(hub));
 

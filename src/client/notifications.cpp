@@ -26,6 +26,12 @@ task<std::error_code> connection_impl::simple_command(std::string sql, diagnosti
     if (std::error_code ec = ch_->usable(&diag)) {
         co_return ec;
     }
+    if (!ch_->writes_free()) {
+        const std::error_code turn_ec = co_await wait_write_turn(diag);
+        if (turn_ec) {
+            co_return turn_ec;
+        }
+    }
     if (std::error_code ec = ch_->session().send_query(ch_->out(), sql)) {
         diag.client_message = "cannot send the statement: " + ec.message();
         co_return ec;

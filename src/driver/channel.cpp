@@ -256,6 +256,7 @@ void channel::abandon(request& r) noexcept {
             tail_ = prev;
         }
         r.queued_on = nullptr;
+        --in_flight_;
         fail_all(make_error_code(errc::connection_closed), "out of memory while abandoning a request");
         return;
     }
@@ -272,6 +273,7 @@ void channel::abandon(request& r) noexcept {
 }
 
 void channel::enqueue(request& r) {
+    ++in_flight_;
     r.next = nullptr;
     r.done = false;
     r.queued_on = this;
@@ -522,6 +524,10 @@ void channel::finish_front() {
     if (head_ == nullptr) {
         tail_ = nullptr;
     }
+    --in_flight_;
+    if (turn_head_ != nullptr) {
+        wake_writers();  // room in the pipeline
+    }
     if (r->cancel_sent && is_query_canceled(r->ec)) {
         r->ec = make_error_code(errc::timeout);
         if (r->diag.client_message.empty()) {
@@ -583,8 +589,15 @@ channel::write_turn_awaiter::~write_turn_awaiter() {
                 c_.turn_tail_ = prev;
             }
         }
-    } else if (granted_ && !resumed_) {
-        c_.release_writes();  // destroyed before it could use the turn it was given
+    } else if (!resumed_) {
+        if (counted_) {
+            --c_.woken_;
+        }
+        if (granted_) {
+            c_.release_writes();  // destroyed before it could use the turn it was given
+        } else {
+            c_.wake_writers();
+        }
     }
 }
 
@@ -596,7 +609,8 @@ void channel::release_writes() noexcept {
 // Lets waiting writers through in order, up to and including the first exclusive one, which
 // takes the write side at once so that later arrivals queue behind it.
 void channel::wake_writers() noexcept {
-    while (turn_head_ != nullptr && (!writes_held_ || broken_)) {
+    while (turn_head_ != nullptr &&
+           (broken_ || (!writes_held_ && (depth_limit_ == 0 || in_flight_ + woken_ < depth_limit_)))) {
         write_turn_awaiter* w = turn_head_;
         turn_head_ = w->next_;
         if (turn_head_ == nullptr) {
@@ -606,6 +620,10 @@ void channel::wake_writers() noexcept {
         if (w->exclusive_ && !broken_) {
             writes_held_ = true;
             w->granted_ = true;
+        }
+        if (!broken_) {
+            w->counted_ = true;
+            ++woken_;
         }
         loop_.schedule(w->handle_);
     }
@@ -631,6 +649,7 @@ void channel::fail_all(std::error_code ec, const diagnostics& diag, bool shutdow
     while (head_ != nullptr) {
         request* r = head_;
         head_ = r->next;
+        --in_flight_;
         if (r->cancel_sent || (ec == errc::timeout)) {
             r->ec = make_error_code(errc::timeout);
         } else {

@@ -218,7 +218,13 @@ public:
         ~write_turn_awaiter();
         bool await_ready() noexcept;
         void await_suspend(std::coroutine_handle<> h) noexcept;
-        void await_resume() noexcept { resumed_ = true; }
+        void await_resume() noexcept {
+            resumed_ = true;
+            if (counted_) {
+                counted_ = false;
+                --c_.woken_;
+            }
+        }
 
     private:
         friend class channel;
@@ -227,13 +233,22 @@ public:
         bool queued_ = false;
         bool granted_ = false;  // an exclusive turn was handed to this waiter
         bool resumed_ = false;
+        bool counted_ = false;  // let through and counted in woken_ until it runs
         std::coroutine_handle<> handle_;
         write_turn_awaiter* next_ = nullptr;
     };
     /// Awaits this caller's turn to write (see write_turn_awaiter).
     write_turn_awaiter write_turn(bool exclusive = false) noexcept { return {*this, exclusive}; }
-    /// True when a writer may write now without waiting.
-    bool writes_free() const noexcept { return !writes_held_ && turn_head_ == nullptr; }
+    /// True when a writer may write now without waiting: nobody holds the write side or waits,
+    /// and the pipeline is below its depth limit.
+    bool writes_free() const noexcept {
+        return !writes_held_ && turn_head_ == nullptr && (depth_limit_ == 0 || in_flight_ + woken_ < depth_limit_);
+    }
+    /// The most requests in flight at once (0: no limit): a writer beyond it waits for its turn
+    /// until an answer completes one (back-pressure on automatic pipelining).
+    void set_depth_limit(std::size_t n) noexcept { depth_limit_ = n; }
+    /// Requests queued and not yet answered.
+    std::size_t in_flight() const noexcept { return in_flight_; }
     /// Ends an exclusive turn and lets the waiting writers through.
     void release_writes() noexcept;
 
@@ -276,6 +291,9 @@ private:
     wire::write_buffer out_;
     std::coroutine_handle<> drain_waiter_;  // see drained()
     bool writes_held_ = false;                     // see write_turn()
+    std::size_t depth_limit_ = 0;                  // see set_depth_limit()
+    std::size_t in_flight_ = 0;                    // requests queued, not yet answered
+    std::size_t woken_ = 0;                        // writers let through that have not run yet
     write_turn_awaiter* turn_head_ = nullptr;      // writers waiting for their turn (FIFO)
     write_turn_awaiter* turn_tail_ = nullptr;
     void wake_writers() noexcept;

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstddef>
@@ -21,6 +22,8 @@
 #include <utility>
 #include <vector>
 
+#include "client/connection_impl.hpp"
+#include "driver/loop_impl.hpp"
 #include "pg_cluster.hpp"
 
 namespace pgring::test {
@@ -265,6 +268,38 @@ TEST(OneLoopConcurrency, CoroutinesOnOneConnectionAreAnsweredInOrder) {
     for (std::int32_t i = 0; i < n; ++i) {
         ASSERT_EQ(order[static_cast<std::size_t>(i)], i);
     }
+}
+
+TEST(OneLoopConcurrency, ThePipelineDepthLimitHoldsBackTheCallsBeyondIt) {
+    loop lp;
+    connection_options o;
+    o.max_pipeline_depth = 8;
+    connection conn = lp.run(connection::connect(lp, server_conninfo(), std::move(o)));
+    lp.run(conn.query_value<std::int32_t>("SELECT $1::int4", std::int32_t{0}));  // prepared once
+    const auto numbered = [](connection& c, std::int32_t i, std::vector<std::int32_t>& order) -> task<void> {
+        result<std::int32_t> r = co_await c.try_query_value<std::int32_t>("SELECT $1::int4", i);
+        order.push_back(r ? *r : -1);
+    };
+    std::vector<std::int32_t> order;
+    constexpr std::int32_t n = 1000;
+    for (std::int32_t i = 0; i < n; ++i) {
+        lp.spawn(numbered(conn, i, order));
+    }
+    lp.impl().turn(false);  // every coroutine starts: 8 write, the others wait for their turn
+    EXPECT_EQ(conn.impl()->channel().in_flight(), 8u);
+    std::size_t most = 0;
+    while (order.size() < static_cast<std::size_t>(n)) {
+        lp.impl().turn(true);
+        most = std::max(most, conn.impl()->channel().in_flight());
+    }
+    EXPECT_LE(most, 8u);
+    for (std::int32_t i = 0; i < n; ++i) {
+        ASSERT_EQ(order[static_cast<std::size_t>(i)], i) << "answered in the order of the calls";
+    }
+    // The limit holds streaming requests back too, and a batch counts as one request.
+    const std::vector<std::int32_t> values{1, 2, 3};
+    EXPECT_EQ(lp.run(conn.query_many("SELECT $1::int4", values)).size(), 3u);
+    lp.run();
 }
 
 // ---- a runtime of two loops ----
