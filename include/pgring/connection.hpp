@@ -30,6 +30,7 @@
 
 #include <pgring/detail/shared_block.hpp>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstddef>
@@ -180,6 +181,50 @@ using param_holder_t =
 /// What a call returns to the facade.
 enum class call_kind : std::uint8_t { execute, query };
 
+/// A growable byte buffer that encoders append to without zero-filling or per-byte checks
+/// (the binary COPY data of copy_records).
+class byte_sink {
+public:
+    /// Room for `n` more bytes at the end; write them, then commit().
+    std::byte* reserve(std::size_t n) {
+        if (cap_ - size_ < n) {
+            grow(n);
+        }
+        return data_.get() + size_;
+    }
+    /// Adds `n` bytes written after reserve().
+    void commit(std::size_t n) noexcept { size_ += n; }
+    /// Appends the low `bytes` bytes of `v`, big-endian.
+    void put_be(std::uint32_t v, int bytes) {
+        std::byte* p = reserve(4);
+        for (int i = 0; i < bytes; ++i) {
+            p[i] = static_cast<std::byte>((v >> (8 * (bytes - 1 - i))) & 0xff);
+        }
+        commit(static_cast<std::size_t>(bytes));
+    }
+    /// The bytes appended since the last clear().
+    std::span<const std::byte> bytes() const noexcept { return {data_.get(), size_}; }
+    std::size_t size() const noexcept { return size_; }
+    void clear() noexcept { size_ = 0; }
+
+private:
+    void grow(std::size_t n) {
+        std::size_t cap = cap_ == 0 ? 4096 : cap_;
+        while (cap - size_ < n) {
+            cap *= 2;
+        }
+        std::unique_ptr<std::byte[]> bigger(new std::byte[cap]);
+        if (size_ > 0) {
+            std::copy(data_.get(), data_.get() + size_, bigger.get());
+        }
+        data_ = std::move(bigger);
+        cap_ = cap;
+    }
+    std::unique_ptr<std::byte[]> data_;
+    std::size_t size_ = 0;
+    std::size_t cap_ = 0;
+};
+
 /// The rows of a batch (execute_many, query_many, copy_records), one parameter list at a time.
 class param_rows {
 public:
@@ -194,7 +239,7 @@ public:
     /// and bytes) encoded by the codecs for the column `types`, directly (no type erasure). On
     /// an error `out` holds a partial tuple (the caller aborts the COPY) and `column` names the
     /// field. The caller has checked, with params(), that each codec takes its column's type.
-    virtual std::error_code append_copy_tuple(std::span<const oid_t> types, std::vector<std::byte>& out,
+    virtual std::error_code append_copy_tuple(std::span<const oid_t> types, byte_sink& out,
                                               std::size_t& column) = 0;
     /// advance(), then the parameters in `out`.
     bool next(std::span<const param_ref>& out) {
@@ -206,27 +251,24 @@ public:
     }
 
 protected:
-    /// Appends `v` big-endian.
-    static void put_be(std::vector<std::byte>& out, std::uint32_t v, int bytes) {
-        for (int shift = 8 * (bytes - 1); shift >= 0; shift -= 8) {
-            out.push_back(static_cast<std::byte>((v >> shift) & 0xff));
-        }
-    }
     /// Appends one COPY field: -1 for NULL, else its length and the codec's bytes.
     template <class T>
-    static std::error_code append_field(const T& value, oid_t type, std::vector<std::byte>& out) {
+    static std::error_code append_field(const T& value, oid_t type, byte_sink& out) {
         if (pgring::is_null(value)) {
-            put_be(out, 0xffffffffu, 4);
+            out.put_be(0xffffffffu, 4);
             return {};
         }
         const std::size_t n = codec<T>::encoded_size(value, type);
         if (n > 0x7fffffffu) {
             return make_error_code(errc::value_out_of_range);
         }
-        put_be(out, static_cast<std::uint32_t>(n), 4);
-        const std::size_t at = out.size();
-        out.resize(at + n);
-        return codec<T>::encode(value, type, std::span<std::byte>(out.data() + at, n));
+        out.put_be(static_cast<std::uint32_t>(n), 4);
+        std::byte* p = out.reserve(n);
+        if (const std::error_code ec = codec<T>::encode(value, type, std::span<std::byte>(p, n))) {
+            return ec;
+        }
+        out.commit(n);
+        return {};
     }
 };
 
@@ -286,9 +328,9 @@ public:
         std::apply([this](const auto&... v) { params_ = {make_param(v)...}; }, *held_);
         return std::span<const param_ref>(params_.data(), n);
     }
-    std::error_code append_copy_tuple(std::span<const oid_t> types, std::vector<std::byte>& out,
+    std::error_code append_copy_tuple(std::span<const oid_t> types, byte_sink& out,
                                       std::size_t& column) override {
-        put_be(out, static_cast<std::uint32_t>(n), 2);
+        out.put_be(static_cast<std::uint32_t>(n), 2);
         std::error_code ec;
         std::size_t i = 0;
         const auto one = [&](const auto& v) {

@@ -965,24 +965,13 @@ task<std::error_code> connection_impl::copy_records(std::string_view table, cons
     std::error_code client_ec;
     std::string failure;  // the CopyFail message
     if (!x.done && x.copy_in && !x.ec) {
-        std::vector<std::byte> buffer;
-        buffer.reserve(chunk + 1024);
-        const auto put16 = [&buffer](std::int16_t v) {
-            const auto u = static_cast<std::uint16_t>(v);
-            buffer.push_back(static_cast<std::byte>(u >> 8));
-            buffer.push_back(static_cast<std::byte>(u & 0xff));
-        };
-        const auto put32 = [&buffer](std::int32_t v) {
-            const auto u = static_cast<std::uint32_t>(v);
-            for (int shift = 24; shift >= 0; shift -= 8) {
-                buffer.push_back(static_cast<std::byte>((u >> shift) & 0xff));
-            }
-        };
+        byte_sink buffer;
+        const auto put16 = [&buffer](std::int16_t v) { buffer.put_be(static_cast<std::uint16_t>(v), 2); };
+        const auto put32 = [&buffer](std::int32_t v) { buffer.put_be(static_cast<std::uint32_t>(v), 4); };
         // Binary COPY header: signature, flags, header extension length.
         static constexpr char signature[] = "PGCOPY\n\377\r\n";
-        for (std::size_t i = 0; i < 11; ++i) {
-            buffer.push_back(static_cast<std::byte>(signature[i]));
-        }
+        std::memcpy(buffer.reserve(11), signature, 11);
+        buffer.commit(11);
         put32(0);
         put32(0);
         // Each column's codec is checked against the column's type once, on the first row where
@@ -1035,7 +1024,7 @@ task<std::error_code> connection_impl::copy_records(std::string_view table, cons
                 break;
             }
             if (buffer.size() >= chunk) {
-                if (s.send_copy_data(o, buffer)) {
+                if (s.send_copy_data(o, buffer.bytes())) {
                     break;  // the session left copy-in (a server error): the request reports it
                 }
                 buffer.clear();
@@ -1051,7 +1040,7 @@ task<std::error_code> connection_impl::copy_records(std::string_view table, cons
         if (ch_ != nullptr && !ch_->broken() && !x.done) {
             if (client_ec) {
                 (void)s.send_copy_fail(o, "pgring: copy_records: " + failure);
-            } else if ((buffer.empty() || !s.send_copy_data(o, buffer)) ) {
+            } else if (buffer.size() == 0 || !s.send_copy_data(o, buffer.bytes())) {
                 (void)s.send_copy_done(o);
             }
             ch_->request_flush();

@@ -417,10 +417,17 @@ void channel::feed(ring::buffer_lease lease) {
     while (!broken_) {
         // The rows of the front request straight to it, without building an event per row.
         if (head_ != nullptr && head_->on_row != nullptr) {
-            wire::backend::data_row row;
-            while (session_.next_data_row(input, row)) {
-                head_->on_row(*head_, row, *this);
-            }
+            struct target {
+                request* r;
+                channel* c;
+            } t{head_, this};
+            session_.take_data_rows(
+                input,
+                [](void* context, const wire::backend::data_row& row) {
+                    auto* x = static_cast<target*>(context);
+                    x->r->on_row(*x->r, row, *x->c);
+                },
+                &t);
         }
         const wire::event ev = session_.consume(input, out_);
         if (ev.kind == wire::event_kind::need_more) {
@@ -459,7 +466,6 @@ detail::shared_block* channel::borrow(const std::byte* p, std::size_t n) {
         s->drop = [](detail::shared_block* b) noexcept { delete static_cast<shared_lease*>(b); };
         current_shared_ = s;
     }
-    detail::retain(current_shared_);
     return current_shared_;
 }
 

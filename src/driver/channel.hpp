@@ -252,8 +252,9 @@ public:
     /// Ends an exclusive turn and lets the waiting writers through.
     void release_writes() noexcept;
 
-    /// The receive buffer being consumed, shared: the caller gets one reference. Null when
-    /// `p` does not lie in it (a reassembled message) or borrowing is off (may_borrow()).
+    /// The receive buffer being consumed, shared, when `p` lies in it; the caller takes a
+    /// reference if it keeps it (the channel's own lasts until the buffer is consumed). Null
+    /// when `p` does not lie in it (a reassembled message) or borrowing is off (may_borrow()).
     detail::shared_block* borrow(const std::byte* p, std::size_t n);
 
     /// Bytes of input copied to reassemble split messages.

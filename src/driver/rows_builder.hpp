@@ -24,11 +24,11 @@ struct rows::builder {
     static void set_columns(rows& r, detail::block_ptr<detail::column_set> columns) {
         r.columns_ = std::move(columns);
     }
-    /// Keeps a row that lies in `buffer`; takes over one reference to `buffer`.
+    /// Keeps a row that lies in `buffer`, taking a reference to it when it is not the buffer of
+    /// the previous row (one reference per buffer, none per row).
     static void add_borrowed(rows& r, detail::shared_block* buffer, const std::byte* data, std::size_t size) {
-        if (!r.buffers_.empty() && r.buffers_.back() == buffer) {
-            detail::release(buffer);  // already held
-        } else {
+        if (r.buffers_.empty() || r.buffers_.back() != buffer) {
+            detail::retain(buffer);
             r.buffers_.push_back(buffer);
         }
         r.rows_.push_back(entry{data, size});

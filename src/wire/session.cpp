@@ -421,30 +421,41 @@ event session::consume(std::span<const std::byte>& input, write_buffer& out) {
 }
 
 bool session::next_data_row(std::span<const std::byte>& input, backend::data_row& row) {
-    if (state_ != session_state::ready || queue_.empty() || reader_.has_partial() || input.size() < 5 ||
-        input[0] != static_cast<std::byte>(backend::tag::data_row)) {
-        return false;
+    return take_data_rows(
+               input, [](void* out, const backend::data_row& r) { *static_cast<backend::data_row*>(out) = r; }, &row,
+               1) == 1;
+}
+
+std::size_t session::take_data_rows(std::span<const std::byte>& input,
+                                    void (*on_row)(void* context, const backend::data_row& row), void* context,
+                                    std::size_t max_rows) {
+    if (state_ != session_state::ready || queue_.empty() || reader_.has_partial()) {
+        return 0;
     }
     expectation& front = queue_.front();
     if (front.what != expect::execute) {
-        return false;
-    }
-    const std::int32_t length = load_i32(input.data() + 1);
-    if (length < 4 || static_cast<std::size_t>(length) > reader_.max_message_size() ||
-        input.size() - 1 < static_cast<std::size_t>(length)) {
-        return false;  // split across receive buffers, or bad: the general path reports it
-    }
-    const std::span<const std::byte> body = input.subspan(5, static_cast<std::size_t>(length) - 4);
-    if (backend::decode_data_row(body, row)) {
-        return false;  // malformed: consume() fails the session with its message
+        return 0;
     }
     const std::int32_t columns = front.columns >= 0 ? front.columns : described_columns_;
-    if (columns >= 0 && row.column_count != columns) {
-        return false;  // consume() reports the mismatch
+    const std::size_t max_size = reader_.max_message_size();
+    std::size_t taken = 0;
+    backend::data_row row;
+    while (taken < max_rows && input.size() >= 5 && input[0] == static_cast<std::byte>(backend::tag::data_row)) {
+        const std::int32_t length = load_i32(input.data() + 1);
+        if (length < 4 || static_cast<std::size_t>(length) > max_size ||
+            input.size() - 1 < static_cast<std::size_t>(length)) {
+            break;  // split across receive buffers, or bad: the general path reports it
+        }
+        if (backend::decode_data_row(input.subspan(5, static_cast<std::size_t>(length) - 4), row) ||
+            (columns >= 0 && row.column_count != columns)) {
+            break;  // consume() fails the session with its message
+        }
+        front.columns = columns;
+        input = input.subspan(1 + static_cast<std::size_t>(length));
+        on_row(context, row);
+        ++taken;
     }
-    front.columns = columns;
-    input = input.subspan(1 + static_cast<std::size_t>(length));
-    return true;
+    return taken;
 }
 
 event session::handle(const frame& f, write_buffer& out) {

@@ -182,6 +182,12 @@ public:
     /// DataRow answering the front Execute, checks it as consume() does, consumes it and sets
     /// `row`. Otherwise returns false and consumes nothing: consume() takes it from there.
     bool next_data_row(std::span<const std::byte>& input, backend::data_row& row);
+    /// next_data_row() in a loop, with the session's state checked once: hands each DataRow
+    /// answering the front Execute to `on_row(context, row)` until the next message is not one
+    /// (or is not whole in `input`), at most `max_rows`. Returns the number of rows taken.
+    std::size_t take_data_rows(std::span<const std::byte>& input,
+                               void (*on_row)(void* context, const backend::data_row& row), void* context,
+                               std::size_t max_rows = static_cast<std::size_t>(-1));
     /// The server closed the stream (EOF or a socket error `ec`). Returns the fatal event:
     /// connection_closed with a message saying what was in flight.
     event connection_lost(std::error_code ec = {});
