@@ -13,8 +13,14 @@ The corpus lives in tests/cli/corpus/*.sql (format documented at the top of each
       -- env: NAME=VALUE ...   extra environment for both programs (e.g. PGPORT=1)
       -- stderr: ignore        do not compare the first stderr line (for messages that name the
                                program, like connection failures)
+      -- stdin: FILE           give both programs tests/cli/corpus/data/FILE as stdin (else
+                               /dev/null)
   * a block holding only comments (the file header) is not a case;
-  * tests/cli/corpus/00_setup.sql is not a case: psql runs it once (-v ON_ERROR_STOP=1) first.
+  * tests/cli/corpus/00_setup.sql is not a case: psql runs it once (-v ON_ERROR_STOP=1) first;
+  * in commands and flags, @DATA@ is the absolute path of tests/cli/corpus/data (input files) and
+    @TMP@ that of an empty directory made for the case: psql runs with it, then pgring with the
+    same directory emptied again, and the files each leaves there (names and bytes) must be equal
+    too (for `\copy ... to 'file'`).
 
 For each case both programs run as `PROG -X -At -v ON_ERROR_STOP=1 FLAGS -c L1 -c L2 ...` (pgring
 stops at the first error, as psql does with ON_ERROR_STOP) with the same PGHOST,
@@ -46,6 +52,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 CORPUS = HERE / "corpus"
+DATA = CORPUS / "data"
 SETUP = "00_setup.sql"
 PROCESS_TIMEOUT = 30
 
@@ -61,6 +68,7 @@ class Case:
     expect_error: bool = False
     expect_exit: int = 0
     compare_stderr: bool = True
+    stdin: str = ""
 
     def where(self):
         return f"{self.file}:{self.line}"
@@ -92,11 +100,15 @@ def parse_directive(case, text, where):
         if value != "ignore":
             raise CorpusError(f"{where}: unknown stderr value {value!r}")
         case.compare_stderr = False
+    elif key == "stdin":
+        if not (DATA / value).is_file():
+            raise CorpusError(f"{where}: no file {value!r} in {DATA}")
+        case.stdin = value
     else:
         raise CorpusError(f"{where}: unknown directive {key!r}")
 
 
-DIRECTIVES = ("flags:", "expect:", "env:", "stderr:")
+DIRECTIVES = ("flags:", "expect:", "env:", "stderr:", "stdin:")
 
 
 def parse_file(path):
@@ -121,7 +133,7 @@ def parse_file(path):
         if case.commands:
             case.line = case.line or block[0][0]
             cases.append(case)
-        elif case.flags or case.env or case.expect_error or case.expect_exit or not case.compare_stderr:
+        elif case.flags or case.env or case.expect_error or case.expect_exit or not case.compare_stderr or case.stdin:
             raise CorpusError(f"{name}:{block[0][0]}: directives without any command")
         block.clear()
 
@@ -171,23 +183,49 @@ class Result:
     rc: int
     stdout: bytes
     stderr: bytes
+    files: dict = field(default_factory=dict)  # what the run left in @TMP@: name -> bytes
 
 
-def run(prog, case, env):
+def substitute(text, tmpdir):
+    return text.replace("@DATA@", str(DATA)).replace("@TMP@", tmpdir)
+
+
+def take_files(tmpdir):
+    """Returns the files the run left in tmpdir (name -> bytes) and empties it."""
+    files = {}
+    for path in sorted(Path(tmpdir).iterdir()):
+        if path.is_file() and not path.is_symlink():
+            files[path.name] = path.read_bytes()
+            path.unlink()
+        elif path.is_dir() and not path.is_symlink():
+            files[path.name] = b"[a directory]"
+            shutil.rmtree(path)
+        else:
+            files[path.name] = b"[not a regular file]"
+            path.unlink()
+    return files
+
+
+def run(prog, case, env, tmpdir):
     # pgring stops at the first error, as psql does with ON_ERROR_STOP=1 (the issue's contract):
     # both run with it, so the comparison covers the same statements.
-    argv = [prog, "-X", "-At", "-v", "ON_ERROR_STOP=1"] + case.flags
+    argv = [prog, "-X", "-At", "-v", "ON_ERROR_STOP=1"] + [substitute(f, tmpdir) for f in case.flags]
     for command in case.commands:
-        argv += ["-c", command]
+        argv += ["-c", substitute(command, tmpdir)]
     e = dict(env)
     e.update(case.env)
+    stdin = open(DATA / case.stdin, "rb") if case.stdin else subprocess.DEVNULL
     try:
-        p = subprocess.run(argv, env=e, stdin=subprocess.DEVNULL, capture_output=True, timeout=PROCESS_TIMEOUT)
+        p = subprocess.run(argv, env=e, stdin=stdin, capture_output=True, timeout=PROCESS_TIMEOUT)
     except subprocess.TimeoutExpired as exc:
-        return Result(-1, exc.stdout or b"", (exc.stderr or b"") + f"\n[timed out after {PROCESS_TIMEOUT}s]".encode())
+        return Result(-1, exc.stdout or b"", (exc.stderr or b"") + f"\n[timed out after {PROCESS_TIMEOUT}s]".encode(),
+                      take_files(tmpdir))
     except OSError as exc:
-        return Result(-1, b"", f"[cannot run {prog}: {exc}]".encode())
-    return Result(p.returncode, p.stdout, p.stderr)
+        return Result(-1, b"", f"[cannot run {prog}: {exc}]".encode(), take_files(tmpdir))
+    finally:
+        if case.stdin:
+            stdin.close()
+    return Result(p.returncode, p.stdout, p.stderr, take_files(tmpdir))
 
 
 def has_error(stderr):
@@ -197,7 +235,8 @@ def has_error(stderr):
 def first_line(stderr):
     lines = stderr.splitlines()
     line = lines[0] if lines else b""
-    for prefix in (b"psql: ", b"pgring: "):
+    # "psql: " before a message of -c, "psql:" before the file:line: of -f.
+    for prefix in (b"psql: ", b"pgring: ", b"psql:", b"pgring:"):
         if line.startswith(prefix):
             return line[len(prefix):]
     return line
@@ -221,7 +260,15 @@ def check_intent(case, res):
 
 def run_case(case, args, env):
     """Returns (case, list of report lines); an empty list means passed."""
-    ref = run(args.psql, case, env)
+    tmpdir = tempfile.mkdtemp(prefix="pgring-case-")
+    try:
+        return compare_case(case, args, env, tmpdir)
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+def compare_case(case, args, env, tmpdir):
+    ref = run(args.psql, case, env, tmpdir)
     report = []
     complaint = check_intent(case, ref)
     if complaint:
@@ -229,7 +276,7 @@ def run_case(case, args, env):
         report += ["  psql stderr: " + line for line in decode(ref.stderr).splitlines()[:5]]
     if args.validate:
         return case, report
-    got = run(args.pgring, case, env)
+    got = run(args.pgring, case, env, tmpdir)
     if got.stdout != ref.stdout:
         diff = difflib.unified_diff(
             decode(ref.stdout).splitlines(keepends=True), decode(got.stdout).splitlines(keepends=True),
@@ -239,6 +286,12 @@ def run_case(case, args, env):
         report += ["  " + line for line in text.splitlines()]
     if got.rc != ref.rc:
         report.append(f"exit code differs: psql {ref.rc}, pgring {got.rc}")
+    if got.files != ref.files:
+        report.append(f"files left in @TMP@ differ: psql {sorted(ref.files)}, pgring {sorted(got.files)}")
+        for name in sorted(set(ref.files) & set(got.files)):
+            if ref.files[name] != got.files[name]:
+                report.append(f"  {name}: psql {ref.files[name][:200]!r}")
+                report.append(f"  {name}: pgring {got.files[name][:200]!r}")
     error_case = case.expect_error or case.expect_exit or ref.rc != 0 or has_error(ref.stderr)
     if error_case and case.compare_stderr and first_line(got.stderr) != first_line(ref.stderr):
         report.append("first stderr line differs:")

@@ -4,6 +4,8 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -16,6 +18,7 @@
 #include <iostream>
 #include <iterator>
 #include <span>
+#include <stdexcept>
 #include <pgring/connection.hpp>
 #include <pgring/loop.hpp>
 #include <pgring/notification.hpp>
@@ -25,6 +28,8 @@
 #include <thread>
 #include <vector>
 
+#include "copy_command.hpp"
+#include "copy_progress.hpp"
 #include "error_report.hpp"
 #include "options.hpp"
 #include "printer.hpp"
@@ -41,6 +46,7 @@ namespace {
 constexpr int exit_ok = 0;
 constexpr int exit_error = 1;
 constexpr int exit_connection = 2;
+constexpr int exit_script_stopped = 3;  // an error in a -f file stopped it (ON_ERROR_STOP)
 
 void write_stdout(const std::string& s) {
     std::fwrite(s.data(), 1, s.size(), stdout);
@@ -82,11 +88,12 @@ bool is_copy_with_client(const std::vector<std::string>& words) {
     return !words.empty() && words[0] == "copy" && (contains(words, "stdin") || contains(words, "stdout"));
 }
 
-// The data of a COPY ... FROM STDIN of a -c string: this program's stdin, as psql reads it: up to
-// a line "\." or the end (the whole of it for the binary format).
-class stdin_copy_source {
+// The data of a COPY ... FROM STDIN read from a stream (this program's stdin for a -c string, the
+// file or program of a \copy), as psql reads it: up to a line "\." or the end (the whole of it
+// for the binary format). A read error aborts the COPY with psql's words.
+class stream_copy_source {
 public:
-    explicit stdin_copy_source(bool binary) : binary_(binary) {}
+    stream_copy_source(std::FILE* stream, bool binary) : stream_(stream), binary_(binary) {}
 
     std::size_t operator()(std::span<std::byte> buffer) {
         std::size_t n = 0;
@@ -111,18 +118,20 @@ private:
         }
         if (binary_) {
             pending_.resize(64 * 1024);
-            const std::size_t got = std::fread(pending_.data(), 1, pending_.size(), stdin);
+            const std::size_t got = std::fread(pending_.data(), 1, pending_.size(), stream_);
             pending_.resize(got);
             done_ = got == 0;
+            check_read_error();
             return got > 0;
         }
         char* line = nullptr;
         std::size_t capacity = 0;
-        const ssize_t got = ::getline(&line, &capacity, stdin);
+        const ssize_t got = ::getline(&line, &capacity, stream_);
         if (got > 0) {
             pending_.assign(line, static_cast<std::size_t>(got));
         }
         std::free(line);
+        check_read_error();
         if (got <= 0 || pending_ == "\\.\n" || pending_ == "\\." || pending_ == "\\.\r\n") {
             pending_.clear();
             done_ = true;
@@ -131,11 +140,152 @@ private:
         return true;
     }
 
+    void check_read_error() const {
+        if (std::ferror(stream_) != 0) {
+            throw std::runtime_error("aborted because of read failure");  // becomes the CopyFail message
+        }
+    }
+
+    std::FILE* stream_;
     bool binary_;
     bool done_ = false;
     std::string pending_;
     std::size_t pending_offset_ = 0;
 };
+
+std::string errno_text(int error) {
+    return std::error_code(error, std::generic_category()).message();
+}
+
+// psql's words for a program's exit status (wait_result_to_str).
+std::string exit_status_text(int status) {
+    if (WIFEXITED(status)) {
+        const int code = WEXITSTATUS(status);
+        if (code == 126) {
+            return "command not executable";
+        }
+        if (code == 127) {
+            return "command not found";
+        }
+        return "child process exited with exit code " + std::to_string(code);
+    }
+    if (WIFSIGNALED(status)) {
+        const char* name = ::strsignal(WTERMSIG(status));
+        return "child process was terminated by signal " + std::to_string(WTERMSIG(status)) + ": " +
+               (name != nullptr ? name : "unknown signal");
+    }
+    return "child process exited with unrecognized status " + std::to_string(status);
+}
+
+// The client's side of a \copy: a file, a program's pipe, or a standard stream (not closed).
+// Opening and closing fail with psql's messages. While a program reads what it is sent, SIGPIPE
+// is ignored, so a program that exits early makes writes fail instead of ending this process.
+class copy_stream {
+public:
+    copy_stream() = default;
+    copy_stream(const copy_stream&) = delete;
+    copy_stream& operator=(const copy_stream&) = delete;
+    ~copy_stream() {
+        std::string ignored;
+        (void)close(ignored);
+    }
+
+    bool open(const copy_command& cmd, std::string& error) {
+        if (cmd.endpoint == copy_endpoint::script || cmd.endpoint == copy_endpoint::process_stdio) {
+            stream_ = cmd.from ? stdin : stdout;
+            return true;
+        }
+        if (cmd.endpoint == copy_endpoint::program) {
+            name_ = cmd.target;
+            std::fflush(nullptr);
+            if (!cmd.from) {
+                struct sigaction ignore {};
+                ignore.sa_handler = SIG_IGN;
+                sigemptyset(&ignore.sa_mask);
+                sigpipe_saved_ = sigaction(SIGPIPE, &ignore, &old_sigpipe_) == 0;
+            }
+            errno = 0;
+            stream_ = ::popen(name_.c_str(), cmd.from ? "r" : "w");
+            if (stream_ == nullptr) {
+                error = "could not execute command \"" + name_ + "\": " + errno_text(errno);
+                restore_sigpipe();
+                return false;
+            }
+            program_ = true;
+            owned_ = true;
+            return true;
+        }
+        const char* home = std::getenv("HOME");
+        name_ = resolve_copy_path(cmd.target, home != nullptr ? home : "");
+        stream_ = std::fopen(name_.c_str(), cmd.from ? "rb" : "wb");
+        if (stream_ == nullptr) {
+            error = name_ + ": " + errno_text(errno);
+            return false;
+        }
+        owned_ = true;
+        struct stat st {};
+        if (::fstat(::fileno(stream_), &st) != 0) {
+            error = "could not stat file \"" + name_ + "\": " + errno_text(errno);
+        } else if (S_ISDIR(st.st_mode)) {
+            error = name_ + ": cannot copy from/to a directory";
+        } else {
+            return true;
+        }
+        (void)close(error);
+        return false;
+    }
+
+    std::FILE* get() const noexcept { return stream_; }
+    bool is_stdout() const noexcept { return stream_ == stdout; }
+
+    // Closes a file or waits for the program; false with psql's message when that fails.
+    bool close(std::string& error) {
+        if (!owned_) {
+            return true;
+        }
+        owned_ = false;
+        bool ok = true;
+        if (program_) {
+            const int status = ::pclose(stream_);
+            if (status == -1) {
+                error = "could not close pipe to external command: " + errno_text(errno);
+                ok = false;
+            } else if (status != 0) {
+                error = name_ + ": " + exit_status_text(status);
+                ok = false;
+            }
+            restore_sigpipe();
+        } else if (std::fclose(stream_) != 0) {
+            error = name_ + ": " + errno_text(errno);
+            ok = false;
+        }
+        stream_ = nullptr;
+        return ok;
+    }
+
+private:
+    void restore_sigpipe() {
+        if (sigpipe_saved_) {
+            sigaction(SIGPIPE, &old_sigpipe_, nullptr);
+            sigpipe_saved_ = false;
+        }
+    }
+
+    std::FILE* stream_ = nullptr;
+    std::string name_;  // the file's path or the program's command, for messages
+    bool owned_ = false;
+    bool program_ = false;
+    bool sigpipe_saved_ = false;
+    struct sigaction old_sigpipe_ {};
+};
+
+std::uint64_t count_lines(std::span<const std::byte> data) {
+    std::uint64_t n = 0;
+    for (const std::byte b : data) {
+        n += b == std::byte{'\n'} ? 1 : 0;
+    }
+    return n;
+}
 
 // A query whose rows have no columns (`SELECT FROM t`) reports no columns, like a command does;
 // psql prints it as a table. SELECT ... INTO is a command whose tag is SELECT n.
@@ -186,11 +336,15 @@ public:
     task<int> run_script(const script& s) {
         int status = exit_ok;
         // A named vector: g++ 12 mishandles a range-for temporary across co_await.
-        const std::vector<script_item> items = s.from_file ? split_script_with_copy_data(s.text) : split_script(s.text);
+        const std::vector<script_item> items =
+            s.from_file ? split_script_with_copy_data(s.text) : split_command_string(s.text);
         for (const script_item& item : items) {
-            if (item.kind == script_item::kind_t::meta_command) {
+            // psql runs a -c string as a meta-command only when it starts with the backslash.
+            const bool copy = item.text == "\\copy" && (s.from_file || item.offset == 0);
+            if (item.kind == script_item::kind_t::meta_command && !copy) {
                 // Before anything of the script runs: a meta-command changes how the rest reads.
-                write_stderr(prefix(s, item) + "pgring: " + item.text + " is not supported\n");
+                write_stderr(prefix(s, item) + "pgring: " + item.text +
+                             (item.text == "\\copy" ? " must start its -c argument\n" : " is not supported\n"));
                 co_return exit_error;
             }
         }
@@ -202,8 +356,11 @@ public:
             if (status == exit_ok) {
                 continue;
             }
-            if (status == exit_connection || options_.on_error_stop || !s.from_file) {
+            if (status == exit_connection || !s.from_file) {
                 co_return status;
+            }
+            if (options_.on_error_stop) {
+                co_return exit_script_stopped;
             }
             status = exit_ok;
         }
@@ -228,10 +385,20 @@ private:
         }
     }
 
+    // A client-side error of a meta-command, as psql writes it: bare for a -c string, after
+    // `pgring:file:line: error: ` in a file.
+    static void report_client_error(const script& s, const script_item& item, const std::string& message) {
+        write_stderr(s.from_file ? prefix(s, item) + "error: " + message + "\n" : message + "\n");
+    }
+
     task<int> run_statement(const script& s, const script_item& item) {
         apply_reported_settings();
-        const std::vector<std::string> words = statement_words(item.text);
         operations ops = options_.timeout ? conn_.with({.timeout = *options_.timeout}) : conn_.with({});
+        if (item.kind == script_item::kind_t::meta_command) {
+            const int copy_status = co_await run_meta_copy(s, item, ops);
+            co_return copy_status;
+        }
+        const std::vector<std::string> words = statement_words(item.text);
         if (is_copy_with_client(words)) {
             const int copy_status = co_await run_copy(s, item, words, ops);
             co_return copy_status;
@@ -287,7 +454,7 @@ private:
             if (item.copy_data) {
                 r = co_await ops.try_copy_in(item.text, std::string_view(*item.copy_data));
             } else {
-                r = co_await ops.try_copy_in(item.text, stdin_copy_source(contains(words, "binary")));
+                r = co_await ops.try_copy_in(item.text, stream_copy_source(stdin, contains(words, "binary")));
             }
         } else {
             r = co_await ops.try_copy_out(item.text, [](std::span<const std::byte> data) {
@@ -304,6 +471,83 @@ private:
             write_stdout(r->command_tag + "\n");
         }
         co_return exit_ok;
+    }
+
+    // \copy, as psql's do_copy: the client's side opened first (a missing file fails before the
+    // server sees anything), then COPY ... FROM STDIN / TO STDOUT with the data of that side.
+    // The tag is printed unless the data went to stdout; a progress line is drawn on stderr when
+    // it is a terminal and the data does not come from or go to a terminal.
+    task<int> run_meta_copy(const script& s, const script_item& item, operations ops) {
+        const std::optional<std::string> scs = conn_.parameter("standard_conforming_strings");
+        copy_command cmd;
+        std::string error;
+        if (!parse_copy_command(item.arguments, !scs || *scs == "on", cmd, error)) {
+            report_client_error(s, item, error);
+            co_return exit_error;
+        }
+        // In a file, `\copy ... from stdin` reads the lines after it (split_script_with_copy_data).
+        const std::string* inline_data =
+            cmd.from && cmd.endpoint == copy_endpoint::script && item.copy_data ? &*item.copy_data : nullptr;
+        copy_stream stream;
+        if (inline_data == nullptr && !stream.open(cmd, error)) {
+            report_client_error(s, item, error);
+            co_return exit_error;
+        }
+        const std::string sql = cmd.sql();
+        const bool binary = contains(statement_words(sql), "binary");
+        const bool data_on_terminal = inline_data == nullptr && ::isatty(::fileno(stream.get())) != 0;
+        copy_progress progress(::isatty(STDERR_FILENO) != 0 && !data_on_terminal, !(cmd.from && binary));
+        result<command_result> r = command_result{};
+        int write_error = -1;  // errno of the first failed write of COPY TO data
+        if (inline_data != nullptr) {
+            std::size_t offset = 0;
+            r = co_await ops.try_copy_in(sql, [inline_data, &offset, &progress](std::span<std::byte> buffer) {
+                const std::size_t n = std::min(buffer.size(), inline_data->size() - offset);
+                std::memcpy(buffer.data(), inline_data->data() + offset, n);
+                offset += n;
+                progress.add(count_lines(buffer.first(n)), n);
+                return n;
+            });
+        } else if (cmd.from) {
+            stream_copy_source source(stream.get(), binary);
+            r = co_await ops.try_copy_in(sql, [&source, &progress](std::span<std::byte> buffer) {
+                const std::size_t n = source(buffer);
+                progress.add(count_lines(buffer.first(n)), n);
+                return n;
+            });
+        } else {
+            std::FILE* out = stream.get();
+            r = co_await ops.try_copy_out(
+                sql, [out, &write_error, &progress](std::span<const std::byte> data) {
+                    progress.add(1, data.size());
+                    if (write_error < 0 && std::fwrite(data.data(), 1, data.size(), out) != data.size()) {
+                        write_error = errno;
+                    }
+                });
+            if (write_error < 0 && std::fflush(out) != 0) {
+                write_error = errno;
+            }
+        }
+        progress.finish();
+        if (write_error >= 0) {
+            report_client_error(s, item, "could not write COPY data: " + errno_text(write_error));
+        }
+        int status = exit_ok;
+        if (!r) {
+            report_failure(r.error(), r.diag(), statement_origin{sql, 0}, prefix(s, item));
+            status = conn_.is_open() ? exit_error : exit_connection;
+        } else {
+            if (show_tags() && !(!cmd.from && stream.is_stdout())) {
+                write_stdout(r->command_tag + "\n");
+            }
+            status = write_error >= 0 ? exit_error : exit_ok;
+        }
+        std::fflush(stdout);  // the tag before anything a program writes when it ends
+        if (!stream.close(error)) {
+            report_client_error(s, item, error);
+            status = status == exit_ok ? exit_error : status;
+        }
+        co_return status;
     }
 
     bool show_tags() const noexcept { return !options_.quiet && options_.format != output_format::json; }

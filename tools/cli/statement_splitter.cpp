@@ -6,6 +6,8 @@
 
 #include <cctype>
 
+#include "copy_command.hpp"
+
 namespace pgring::cli {
 namespace {
 
@@ -230,11 +232,14 @@ private:
         while (i_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[i_])) == 0 && s_[i_] != '\\') {
             ++i_;
         }
-        items_.push_back({script_item::kind_t::meta_command, std::string(s_.substr(begin, i_ - begin)), begin,
-                          begin_line});
+        const std::size_t name_end = i_;
         while (i_ < s_.size() && s_[i_] != '\n') {
             ++i_;
         }
+        script_item item{script_item::kind_t::meta_command, std::string(s_.substr(begin, name_end - begin)),
+                         begin, begin_line};
+        item.arguments = std::string(s_.substr(name_end, i_ - name_end));
+        items_.push_back(std::move(item));
     }
 
     void finish_statement(std::size_t end) {
@@ -266,10 +271,35 @@ private:
     std::vector<std::string> words_;
 };
 
+// A COPY ... FROM STDIN, or a \copy from stdin (the script's input), of a script file.
+bool takes_copy_data(const script_item& item) {
+    if (item.kind == script_item::kind_t::statement) {
+        return is_copy_from_stdin(item.text);
+    }
+    copy_command copy;
+    std::string error;
+    return item.text == "\\copy" && parse_copy_command(item.arguments, true, copy, error) && copy.from &&
+           copy.endpoint == copy_endpoint::script;
+}
+
 }  // namespace
 
 std::vector<script_item> split_script(std::string_view sql) {
     return splitter(sql).run();
+}
+
+std::vector<script_item> split_command_string(std::string_view command) {
+    if (command.empty() || command[0] != '\\') {
+        return split_script(command);
+    }
+    std::size_t name_end = 1;
+    while (name_end < command.size() && std::isspace(static_cast<unsigned char>(command[name_end])) == 0 &&
+           command[name_end] != '\\') {
+        ++name_end;
+    }
+    script_item item{script_item::kind_t::meta_command, std::string(command.substr(0, name_end)), 0, 1};
+    item.arguments = std::string(command.substr(name_end));
+    return {std::move(item)};
 }
 
 std::vector<std::string> statement_words(std::string_view statement) {
@@ -297,7 +327,7 @@ std::vector<script_item> split_script_with_copy_data(std::string_view sql) {
         for (script_item& item : items) {
             item.offset += base;
             item.line += base_line - 1;
-            if (item.kind != script_item::kind_t::statement || !is_copy_from_stdin(item.text)) {
+            if (!takes_copy_data(item)) {
                 out.push_back(std::move(item));
                 continue;
             }

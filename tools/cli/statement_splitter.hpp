@@ -25,9 +25,12 @@ struct script_item {
     std::size_t offset = 0;
     /// 1-based line of the input on which `text` starts.
     std::size_t line = 1;
-    /// For a COPY ... FROM STDIN of a script file (split_script_with_copy_data): the data lines
-    /// that follow it in the file, up to the line `\.` (not included).
+    /// For a COPY ... FROM STDIN, or a `\copy ... from stdin`, of a script file
+    /// (split_script_with_copy_data): the data lines that follow it in the file, up to the line
+    /// `\.` (not included).
     std::optional<std::string> copy_data;
+    /// For a meta-command: the rest of its line after the name, verbatim (the arguments).
+    std::string arguments;
 };
 
 /// Splits `sql` into statements and meta-commands, in order. Statements holding only blanks
@@ -38,10 +41,15 @@ struct script_item {
 /// server reports its error.
 std::vector<script_item> split_script(std::string_view sql);
 
-/// split_script() for a script file, where a COPY ... FROM STDIN takes its data from the lines
-/// that follow it, up to a line `\.` (or the end), as psql does: those lines go to the
-/// statement's copy_data, and splitting resumes after them.
+/// split_script() for a script file, where a COPY ... FROM STDIN or a `\copy ... from stdin`
+/// takes its data from the lines that follow it, up to a line `\.` (or the end), as psql does:
+/// those lines go to the item's copy_data, and splitting resumes after them.
 std::vector<script_item> split_script_with_copy_data(std::string_view sql);
+
+/// Splits a -c string as psql reads it: one meta-command when it starts with a backslash (its
+/// name up to the first blank or backslash, its arguments all the rest of the string, newlines
+/// included), else split_script().
+std::vector<script_item> split_command_string(std::string_view command);
 
 /// True for a COPY ... FROM STDIN statement.
 bool is_copy_from_stdin(std::string_view statement);
