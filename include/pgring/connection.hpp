@@ -582,14 +582,16 @@ public:
         co_return co_await run_many_rows({}, &stmt, src);
     }
 
-    /// Streams the rows of a query in batches of at most `options.fetch_size` rows (memory
-    /// bounded by one batch): see row_stream. Defined in <pgring/cursor.hpp>: include it to call
-    /// these. Errors: throws `pgring::error`, as query().
+    /// Streams the rows of a query (or of a prepared statement) in batches of at most
+    /// `options.fetch_size` rows (memory bounded by one batch): see row_stream. Defined in
+    /// <pgring/cursor.hpp>: include it to call these. Errors: throws `pgring::error`, as query().
     ///@{
     template <class... Args>
     task<row_stream> stream(std::string_view sql, const Args&... args);
     template <class... Args>
     task<row_stream> stream(const stream_options& options, std::string_view sql, const Args&... args);
+    template <class... Args>
+    task<row_stream> stream(const stream_options& options, const statement& stmt, const Args&... args);
     ///@}
     /// stream() without exceptions.
     ///@{
@@ -597,6 +599,8 @@ public:
     task<result<row_stream>> try_stream(std::string_view sql, const Args&... args);
     template <class... Args>
     task<result<row_stream>> try_stream(const stream_options& options, std::string_view sql, const Args&... args);
+    template <class... Args>
+    task<result<row_stream>> try_stream(const stream_options& options, const statement& stmt, const Args&... args);
     ///@}
 
     /// Copies `rows` into `table` with a binary COPY FROM STDIN: each element is a tuple-like of
@@ -693,9 +697,10 @@ private:
     task<result<command_result>> run_copy_records(std::string_view table, const std::vector<std::string>& columns,
                                                   detail::param_rows& rows);
     template <class Tuple>
-    task<result<row_stream>> call_stream(std::string_view sql, std::size_t fetch_size, Tuple held);
-    task<result<row_stream>> run_stream(std::string_view sql, std::span<const detail::param_ref> params,
-                                        std::size_t fetch_size);
+    task<result<row_stream>> call_stream(std::string_view sql, const statement* stmt, std::size_t fetch_size,
+                                         Tuple held);
+    task<result<row_stream>> run_stream(std::string_view sql, const statement* stmt,
+                                        std::span<const detail::param_ref> params, std::size_t fetch_size);
 };
 
 /// One connection to a PostgreSQL server, on the loop of the thread that made it.

@@ -7,6 +7,7 @@
 #include <pgring/codec.hpp>
 #include <pgring/connect_options.hpp>
 #include <pgring/connection.hpp>
+#include <pgring/cursor.hpp>
 #include <pgring/diagnostics.hpp>
 #include <pgring/error.hpp>
 #include <pgring/hstore.hpp>

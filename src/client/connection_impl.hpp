@@ -52,6 +52,8 @@ public:
 };
 
 class connection_impl {
+    friend class stream_support;  // row_stream and cursor (cursor.cpp) write their own messages
+
 public:
     connection_impl(loop_impl& lp, driver::channel* ch, connection_options options);
     ~connection_impl();

@@ -105,6 +105,9 @@ void on_rows_event(request& r, const wire::event& ev, channel& c) {
                     "COPY TO STDOUT cannot return its data through query() or execute(); it needs the COPY API";
             }
             break;
+        case wire::event_kind::portal_suspended:
+            x.suspended = true;
+            break;
         case wire::event_kind::command_complete:
             if (x.sum_counts) {
                 const auto& cc = std::get<wire::backend::command_complete>(ev.msg);
@@ -192,8 +195,8 @@ std::error_code choose_formats(std::span<const oid_t> types, std::span<const det
 std::error_code write_bind(wire::session& s, wire::write_buffer& out, std::string_view statement,
                            std::span<const oid_t> types, std::span<const detail::param_ref> params,
                            const format_list& formats, diagnostics& diag,
-                           std::span<const std::int16_t> result_formats) {
-    wire::frontend::bind_encoder b(out, "", statement, formats.span(), params.size());
+                           std::span<const std::int16_t> result_formats, std::string_view portal) {
+    wire::frontend::bind_encoder b(out, portal, statement, formats.span(), params.size());
     for (std::size_t i = 0; i < params.size(); ++i) {
         const detail::param_ref& p = params[i];
         if (p.is_null) {

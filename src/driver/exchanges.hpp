@@ -52,6 +52,8 @@ struct rows_exchange : request {
     /// Several Executes (a batch): the tag is the last one's, the row count their sum.
     bool sum_counts = false;
     std::uint64_t counted = 0;
+    /// An Execute with a row limit ended in PortalSuspended: the portal has more rows.
+    bool suspended = false;
 };
 
 /// A COPY statement. For COPY TO STDOUT each CopyData's bytes go to `sink`; for COPY FROM STDIN
@@ -106,11 +108,13 @@ private:
                                              format_list& formats, diagnostics& diag,
                                              std::span<const std::string> type_names = {});
 
-/// Writes a Bind of `statement` (unnamed portal, all results binary) whose parameters are encoded
-/// by their codecs, or copied as text. On error the buffer is left as it was.
+/// Writes a Bind of `statement` into `portal` (default: the unnamed one; all results binary unless
+/// `result_formats` says otherwise) whose parameters are encoded by their codecs, or copied as
+/// text. On error the buffer is left as it was.
 [[nodiscard]] std::error_code write_bind(wire::session& s, wire::write_buffer& out, std::string_view statement,
                                          std::span<const oid_t> types, std::span<const detail::param_ref> params,
                                          const format_list& formats, diagnostics& diag,
-                                         std::span<const std::int16_t> result_formats = {});
+                                         std::span<const std::int16_t> result_formats = {},
+                                         std::string_view portal = {});
 
 }  // namespace pgring::driver
