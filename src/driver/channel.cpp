@@ -3,6 +3,7 @@
 #include "driver/channel.hpp"
 
 #include <pgring/sqlstate.hpp>
+#include <pgring/task.hpp>
 
 #include "wire/frontend.hpp"
 
@@ -461,9 +462,14 @@ detail::shared_block* channel::borrow(const std::byte* p, std::size_t n) {
         if (!may_borrow()) {
             return nullptr;
         }
-        auto* s = new shared_lease();
+        // One record per receive buffer that a result keeps: from the frame cache, not malloc.
+        auto* s = new (detail::allocate_frame(sizeof(shared_lease))) shared_lease();
         s->lease = std::move(current_);
-        s->drop = [](detail::shared_block* b) noexcept { delete static_cast<shared_lease*>(b); };
+        s->drop = [](detail::shared_block* b) noexcept {
+            auto* l = static_cast<shared_lease*>(b);
+            l->~shared_lease();
+            detail::free_frame(l, sizeof(shared_lease));
+        };
         current_shared_ = s;
     }
     return current_shared_;
