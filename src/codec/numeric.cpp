@@ -155,21 +155,6 @@ bool is_space(char c) noexcept {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char c = a[i];
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
-        }
-        if (c != b[i]) {
-            return false;
-        }
-    }
-    return true;
-}
 
 std::int64_t floor_div4(std::int64_t e) noexcept {
     return e >= 0 ? e / 4 : -((-e + 3) / 4);
@@ -241,16 +226,16 @@ std::error_code numeric::from_string(std::string_view text, numeric& out) {
     while (!text.empty() && is_space(text.back())) {
         text.remove_suffix(1);
     }
-    if (iequals(text, "nan")) {
+    if (detail::ascii_iequals(text, "nan")) {
         out = nan();
         return {};
     }
-    if (iequals(text, "infinity") || iequals(text, "+infinity") || iequals(text, "inf") ||
-        iequals(text, "+inf")) {
+    if (detail::ascii_iequals(text, "infinity") || detail::ascii_iequals(text, "+infinity") ||
+        detail::ascii_iequals(text, "inf") || detail::ascii_iequals(text, "+inf")) {
         out = infinity();
         return {};
     }
-    if (iequals(text, "-infinity") || iequals(text, "-inf")) {
+    if (detail::ascii_iequals(text, "-infinity") || detail::ascii_iequals(text, "-inf")) {
         out = minus_infinity();
         return {};
     }

@@ -4,6 +4,8 @@
 
 #include "text/datetime_text.hpp"
 
+#include <pgring/detail/codec_support.hpp>
+
 #include "text/time_zone.hpp"
 
 #include <cstdint>
@@ -258,18 +260,6 @@ void append_date_time(std::string& out, const broken_down& tm, date_style_settin
     }
 }
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-        if (lower(a[i]) != lower(b[i])) {
-            return false;
-        }
-    }
-    return true;
-}
 
 // AddPostgresIntPart.
 void add_postgres_part(std::string& out, std::int64_t value, std::string_view unit, bool& is_zero, bool& is_before) {
@@ -359,25 +349,25 @@ bool parse_date_style(std::string_view value, date_style_setting& out) {
             return true;
         };
         bool ok = true;
-        if (iequals(word, "ISO")) {
+        if (pgring::detail::ascii_iequals(word, "ISO")) {
             ok = set_style(date_style::iso);
-        } else if (iequals(word, "SQL")) {
+        } else if (pgring::detail::ascii_iequals(word, "SQL")) {
             ok = set_style(date_style::sql);
-        } else if (iequals(word, "POSTGRES")) {
+        } else if (pgring::detail::ascii_iequals(word, "POSTGRES")) {
             ok = set_style(date_style::postgres);
-        } else if (iequals(word, "GERMAN")) {
+        } else if (pgring::detail::ascii_iequals(word, "GERMAN")) {
             ok = set_style(date_style::german);
             if (ok && !have_order) {
                 result.order = date_order::dmy;  // German implies DMY unless an order is given
             }
-        } else if (iequals(word, "YMD")) {
+        } else if (pgring::detail::ascii_iequals(word, "YMD")) {
             ok = set_order(date_order::ymd);
-        } else if (iequals(word, "DMY") || iequals(word, "EURO") || iequals(word, "EUROPEAN")) {
+        } else if (pgring::detail::ascii_iequals(word, "DMY") || pgring::detail::ascii_iequals(word, "EURO") || pgring::detail::ascii_iequals(word, "EUROPEAN")) {
             ok = set_order(date_order::dmy);
-        } else if (iequals(word, "MDY") || iequals(word, "US") || iequals(word, "NONEURO") ||
-                   iequals(word, "NONEUROPEAN")) {
+        } else if (pgring::detail::ascii_iequals(word, "MDY") || pgring::detail::ascii_iequals(word, "US") || pgring::detail::ascii_iequals(word, "NONEURO") ||
+                   pgring::detail::ascii_iequals(word, "NONEUROPEAN")) {
             ok = set_order(date_order::mdy);
-        } else if (iequals(word, "DEFAULT")) {
+        } else if (pgring::detail::ascii_iequals(word, "DEFAULT")) {
             ok = set_style(date_style::iso) && set_order(date_order::mdy);
         } else {
             ok = false;
@@ -394,13 +384,13 @@ bool parse_date_style(std::string_view value, date_style_setting& out) {
 }
 
 bool parse_interval_style(std::string_view value, interval_style& out) {
-    if (iequals(value, "postgres")) {
+    if (pgring::detail::ascii_iequals(value, "postgres")) {
         out = interval_style::postgres;
-    } else if (iequals(value, "postgres_verbose")) {
+    } else if (pgring::detail::ascii_iequals(value, "postgres_verbose")) {
         out = interval_style::postgres_verbose;
-    } else if (iequals(value, "sql_standard")) {
+    } else if (pgring::detail::ascii_iequals(value, "sql_standard")) {
         out = interval_style::sql_standard;
-    } else if (iequals(value, "iso_8601")) {
+    } else if (pgring::detail::ascii_iequals(value, "iso_8601")) {
         out = interval_style::iso_8601;
     } else {
         return false;

@@ -3,6 +3,8 @@
 
 #include <pgring/text.hpp>
 
+#include <pgring/detail/codec_support.hpp>
+
 #include "text/datetime_text.hpp"
 #include "text/time_zone.hpp"
 
@@ -13,25 +15,8 @@
 
 namespace pgring {
 
-namespace {
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-        if (lower(a[i]) != lower(b[i])) {
-            return false;
-        }
-    }
-    return true;
-}
-
-}  // namespace
-
 bool text_settings::apply(std::string_view name, std::string_view value) {
-    if (iequals(name, "DateStyle")) {
+    if (pgring::detail::ascii_iequals(name, "DateStyle")) {
         text::date_style_setting parsed;
         if (!text::parse_date_style(value, parsed)) {
             return false;
@@ -39,7 +24,7 @@ bool text_settings::apply(std::string_view name, std::string_view value) {
         date_style.assign(value);
         return true;
     }
-    if (iequals(name, "IntervalStyle")) {
+    if (pgring::detail::ascii_iequals(name, "IntervalStyle")) {
         text::interval_style parsed{};
         if (!text::parse_interval_style(value, parsed)) {
             return false;
@@ -47,14 +32,14 @@ bool text_settings::apply(std::string_view name, std::string_view value) {
         interval_style.assign(value);
         return true;
     }
-    if (iequals(name, "TimeZone")) {
+    if (pgring::detail::ascii_iequals(name, "TimeZone")) {
         if (value.empty() || !text::time_zone::find(value)) {
             return false;
         }
         time_zone.assign(value);
         return true;
     }
-    if (iequals(name, "extra_float_digits")) {
+    if (pgring::detail::ascii_iequals(name, "extra_float_digits")) {
         int digits = 0;
         const char* end = value.data() + value.size();
         const std::from_chars_result r = std::from_chars(value.data(), end, digits);
@@ -64,10 +49,10 @@ bool text_settings::apply(std::string_view name, std::string_view value) {
         extra_float_digits = digits;
         return true;
     }
-    if (iequals(name, "bytea_output")) {
-        if (iequals(value, "hex")) {
+    if (pgring::detail::ascii_iequals(name, "bytea_output")) {
+        if (pgring::detail::ascii_iequals(value, "hex")) {
             bytea_output = "hex";
-        } else if (iequals(value, "escape")) {
+        } else if (pgring::detail::ascii_iequals(value, "escape")) {
             bytea_output = "escape";
         } else {
             return false;

@@ -5,6 +5,8 @@
 
 #include "copy_command.hpp"
 
+#include <pgring/detail/codec_support.hpp>
+
 #include <pwd.h>
 
 #include <optional>
@@ -14,18 +16,6 @@ namespace {
 
 constexpr std::string_view whitespace = " \t\n\r";
 
-bool equals_nocase(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-        if (lower(a[i]) != lower(b[i])) {
-            return false;
-        }
-    }
-    return true;
-}
 
 bool in(std::string_view set, char c) noexcept {
     return set.find(c) != std::string_view::npos;
@@ -142,7 +132,7 @@ bool parse_copy_command(std::string_view args, bool standard_strings, copy_comma
     if (!token) {
         return parse_error(token, error);
     }
-    if (equals_nocase(*token, "binary")) {
+    if (pgring::detail::ascii_iequals(*token, "binary")) {
         // The pre-7.4 `\copy binary t ...`, passed on (the server still reads it).
         out.before_tofrom += *token;
         token = name_token();
@@ -206,25 +196,25 @@ bool parse_copy_command(std::string_view args, bool standard_strings, copy_comma
             return parse_error(token, error);
         }
     }
-    if (equals_nocase(*token, "from")) {
+    if (pgring::detail::ascii_iequals(*token, "from")) {
         out.from = true;
-    } else if (!equals_nocase(*token, "to")) {
+    } else if (!pgring::detail::ascii_iequals(*token, "to")) {
         return parse_error(token, error);
     }
     token = t.next(whitespace, ";", "'");
     if (!token) {
         return parse_error(token, error);
     }
-    if (equals_nocase(*token, "program")) {
+    if (pgring::detail::ascii_iequals(*token, "program")) {
         token = t.next(whitespace, ";", "'");
         if (!token || token->size() < 2 || token->front() != '\'' || token->back() != '\'') {
             return parse_error(token, error);
         }
         out.endpoint = copy_endpoint::program;
         out.target = strip_quotes(*token);
-    } else if (equals_nocase(*token, "stdin") || equals_nocase(*token, "stdout")) {
+    } else if (pgring::detail::ascii_iequals(*token, "stdin") || pgring::detail::ascii_iequals(*token, "stdout")) {
         out.endpoint = copy_endpoint::script;
-    } else if (equals_nocase(*token, "pstdin") || equals_nocase(*token, "pstdout")) {
+    } else if (pgring::detail::ascii_iequals(*token, "pstdin") || pgring::detail::ascii_iequals(*token, "pstdout")) {
         out.endpoint = copy_endpoint::process_stdio;
     } else {
         out.endpoint = copy_endpoint::file;

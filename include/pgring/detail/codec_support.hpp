@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <limits>
 #include <span>
+#include <string_view>
 #include <system_error>
 #include <type_traits>
 #include <utility>
@@ -29,6 +30,20 @@ inline std::error_code make_error(errc e) noexcept {
 /// 10000; extension, enum, composite, domain and other user-defined types have OIDs from 10000
 /// up (FirstGenbkiObjectId), and pgring knows nothing of their binary format.
 inline constexpr oid_t first_user_defined_oid = 10000;
+
+/// True when `a` and `b` are equal ignoring ASCII case (keywords and setting names).
+constexpr bool ascii_iequals(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+        if (lower(a[i]) != lower(b[i])) {
+            return false;
+        }
+    }
+    return true;
+}
 
 /// True for an OID that is not a built-in type (see first_user_defined_oid).
 constexpr bool is_user_defined_oid(oid_t oid) noexcept {
