@@ -25,7 +25,8 @@ constexpr std::size_t max_value_length = 0x7FFFFFFF;
 constexpr std::size_t max_startup_length = 10000;
 
 bool has_nul(std::string_view s) noexcept {
-    return std::memchr(s.data(), 0, s.size()) != nullptr;
+    // An empty view may have a null data(), which memchr must not get.
+    return !s.empty() && std::memchr(s.data(), 0, s.size()) != nullptr;
 }
 
 // Is a message whose body (everything after the length field) is `body` bytes too long?

@@ -195,7 +195,7 @@ void write_buffer::rollback(const mark& m) noexcept {
 }
 
 std::error_code write_buffer::append_cstring(std::string_view s) {
-    if (std::memchr(s.data(), 0, s.size()) != nullptr) {
+    if (!s.empty() && std::memchr(s.data(), 0, s.size()) != nullptr) {  // data() may be null when empty
         return errc::embedded_nul;
     }
     append(s);
