@@ -58,10 +58,13 @@ class notification_stream {
 public:
     /// A stream of no connection: next() fails with `errc::connection_closed`.
     notification_stream() noexcept;
+    /// Copies and moves refer to the same queue.
+    ///@{
     notification_stream(const notification_stream&) noexcept;
     notification_stream(notification_stream&&) noexcept;
     notification_stream& operator=(const notification_stream&) noexcept;
     notification_stream& operator=(notification_stream&&) noexcept;
+    ///@}
     ~notification_stream();
 
     /// Takes the oldest queued notification, or waits for the next one.
