@@ -55,18 +55,6 @@ constexpr std::size_t chunk = std::size_t{64} << 10;
 // back what the batch ran so far. Sent when the client cannot encode a row mid-stream.
 constexpr std::string_view abort_portal = "__pgring_abort";
 
-// Appends `name` quoted as an SQL identifier.
-void append_identifier(std::string& out, std::string_view name) {
-    out += '"';
-    for (const char c : name) {
-        if (c == '"') {
-            out += '"';
-        }
-        out += c;
-    }
-    out += '"';
-}
-
 // What iterating the caller's rows threw, as a message.
 std::string thrown_message() {
     try {
@@ -99,6 +87,17 @@ struct wait_ready {
 };
 
 }  // namespace
+
+void append_identifier(std::string& out, std::string_view name) {
+    out += '"';
+    for (const char c : name) {
+        if (c == '"') {
+            out += '"';
+        }
+        out += c;
+    }
+    out += '"';
+}
 
 connection_impl::connection_impl(loop_impl& lp, driver::channel* ch, connection_options options)
     : loop_(lp), ch_(ch), options_(std::move(options)), cache_(options_.statement_cache) {}

@@ -51,6 +51,10 @@ public:
     using driver::notification_queue::notification_queue;
 };
 
+/// Appends `name` quoted as an SQL identifier: in double quotes, taken as written (no case
+/// folding), a `"` doubled.
+void append_identifier(std::string& out, std::string_view name);
+
 class connection_impl {
     friend class stream_support;  // row_stream and cursor (cursor.cpp) write their own messages
 

@@ -50,16 +50,10 @@ task<std::error_code> connection_impl::simple_command(std::string sql, diagnosti
 
 namespace {
 
-// `name` as an SQL identifier in double quotes, taken as written (no case folding).
+// `name` as an SQL identifier (see detail::append_identifier).
 std::string quoted_identifier(std::string_view name) {
-    std::string out = "\"";
-    for (const char c : name) {
-        if (c == '"') {
-            out += '"';
-        }
-        out += c;
-    }
-    out += '"';
+    std::string out;
+    detail::append_identifier(out, name);
     return out;
 }
 
