@@ -17,8 +17,12 @@
 //                 is checked at the end
 //   copy_in       1,000,000 typed rows through copy_records (binary COPY encoded by the codecs)
 //   pipeline      10,000 x SELECT $1::int4 as one query_many (one Sync): count and sum
+//
+// --fetch-size N (series): stream the rows in batches of N through conn.stream() instead of
+// holding the whole result, so memory stays flat whatever the row count.
 
 #include <pgring/connection.hpp>
+#include <pgring/cursor.hpp>
 #include <pgring/loop.hpp>
 #include <pgring/numeric.hpp>
 
@@ -49,6 +53,7 @@ struct settings {
     double warmup = 1;
     long rows = -1;
     long max_ops = -1;
+    long fetch_size = 0;  // series: stream in batches of this many rows (0: query() all at once)
 };
 
 struct worker_state {
@@ -112,6 +117,42 @@ pgring::task<long> one_op(pgring::connection& conn, const settings& s, worker_st
             w.expect_checksum = sum;
         } else if (n != w.expect_rows || sum != w.expect_checksum) {
             w.error = "pg_type result changed";
+            co_return -1;
+        }
+        co_return n;
+    }
+    if (s.workload == "series" && s.fetch_size > 0) {
+        // Streamed in batches (memory bounded by one batch): --fetch-size N.
+        const long n = s.rows > 0 ? s.rows : 1000000;
+        auto st = co_await conn.try_stream(pgring::stream_options{.fetch_size = static_cast<std::size_t>(s.fetch_size)},
+                                           "SELECT i FROM generate_series(1, $1) AS i", static_cast<std::int32_t>(n));
+        if (!st) {
+            w.error = st.diag().primary();
+            co_return -1;
+        }
+        std::int64_t sum = 0;
+        long count = 0;
+        for (;;) {
+            auto batch = co_await st->try_next();
+            if (!batch) {
+                w.error = batch.diag().primary();
+                co_return -1;
+            }
+            if (!*batch) {
+                break;
+            }
+            for (const pgring::row_view row : **batch) {
+                std::int32_t v = 0;
+                if ((*row.begin()).get(v)) {
+                    w.error = "decode failed";
+                    co_return -1;
+                }
+                sum += v;
+                ++count;
+            }
+        }
+        if (count != n || sum != static_cast<std::int64_t>(n) * (n + 1) / 2) {
+            w.error = "wrong series";
             co_return -1;
         }
         co_return n;
@@ -349,6 +390,8 @@ int main(int argc, char** argv) {
             s.rows = std::atol(v);
         } else if (k == "--ops") {
             s.max_ops = std::atol(v);
+        } else if (k == "--fetch-size") {
+            s.fetch_size = std::atol(v);
         } else {
             std::fprintf(stderr, "pgring_peer: unknown option %s\n", k.c_str());
             return 2;

@@ -357,6 +357,7 @@ private:
 
 class connection;
 class transaction;
+class batch;
 class row_stream;
 struct stream_options;
 
@@ -502,6 +503,41 @@ public:
     }
     /// copy_out() without exceptions.
     task<result<command_result>> try_copy_out(std::string_view sql, copy_sink sink);
+
+    /// Runs the statements of `b` (see <pgring/batch.hpp>) as one atomic pipeline: every Bind
+    /// and Execute and one Sync in one write, one round trip once the statements are prepared.
+    /// They run in one implicit transaction (or in the caller's transaction block), so an error
+    /// in any undoes them all. Returns the rows (and tag) of each statement, in order.
+    /// Errors: throws `pgring::error`: the first error, with diag().client_message naming the
+    /// statement ("statement 2 of 3: ..."); errc::not_supported for a COPY in the batch.
+    task<std::vector<pgring::rows>> run_batch(const batch& b) {
+        auto r = co_await try_run_batch(b);
+        co_return std::move(r).value();
+    }
+    /// run_batch() without exceptions.
+    task<result<std::vector<pgring::rows>>> try_run_batch(const batch& b);
+    /// Runs the statements of `b` as a pipeline in one write, each ending with its own Sync:
+    /// each succeeds or fails alone (outside a transaction block; inside one, an error fails the
+    /// block, and so the statements after it). Returns one result per statement, in order.
+    task<std::vector<result<pgring::rows>>> run_pipeline(const batch& b);
+
+    /// What copy_out_rows() hands each row to, typed by the query's result columns (decode with
+    /// `row.as<...>()`, `row[i].get(v)`); valid during the call.
+    using copy_row_sink = std::function<void(row_view row)>;
+    /// Runs `COPY (query) TO STDOUT (FORMAT binary)` and hands each row to `sink`, decoded from
+    /// the binary COPY data with the codecs of the query's result columns (the query is described
+    /// once, through the statement cache). `query` is a SELECT (or VALUES, TABLE ...) without
+    /// parameters. Rows stream as they arrive; memory does not grow with the row count.
+    /// An exception from `sink` stops the delivery: the rest of the COPY is drained and the call
+    /// fails with errc::cancelled and the exception's message; the connection stays usable.
+    /// Errors: throws `pgring::error`: the server's; errc::cancelled; errc::malformed_message
+    /// for COPY data that does not match the described columns.
+    task<command_result> copy_out_rows(std::string_view query, copy_row_sink sink) {
+        auto r = co_await try_copy_out_rows(query, std::move(sink));
+        co_return std::move(r).value();
+    }
+    /// copy_out_rows() without exceptions.
+    task<result<command_result>> try_copy_out_rows(std::string_view query, copy_row_sink sink);
 
     /// Runs `sql`, a `COPY ... FROM STDIN`, sending what `source` produces, in the format the
     /// statement names (text, csv or binary). At most about 4 MiB wait unsent: past that the

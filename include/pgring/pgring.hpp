@@ -3,6 +3,7 @@
 /// @file
 /// Umbrella header: includes every public pgring header.
 
+#include <pgring/batch.hpp>
 #include <pgring/blocking.hpp>
 #include <pgring/codec.hpp>
 #include <pgring/connect_options.hpp>

@@ -1,8 +1,11 @@
 // pgring::connection and detail::connection_impl: the statement paths drawn in
 // connection_impl.hpp.
 
+#include <pgring/batch.hpp>
 #include <pgring/connection.hpp>
 #include <pgring/sqlstate.hpp>
+
+#include <pgring/detail/byte_order.hpp>
 
 #include "client/connection_impl.hpp"
 #include "driver/exchanges.hpp"
@@ -903,20 +906,9 @@ task<std::error_code> connection_impl::copy_records(std::string_view table, cons
     // through the statement cache (its codec choices are then reused by every COPY).
     const std::string select = "SELECT " + (column_list.empty() ? std::string("*") : column_list) + " FROM " + target;
     block_ptr<prepared_statement> st;
-    if (cache_.caches(select)) {
-        const std::error_code ec = co_await cached_statement(select, st, diag, deadline);
-        if (ec) {
-            co_return ec;
-        }
-    } else {
-        st = prepared_statement::make();
-        st->name = next_name('s');
-        st->sql = select;
-        const std::error_code ec = co_await describe(*st, diag, deadline);
-        pending_close_.push_back(st->name);  // prepared only for its description
-        if (ec) {
-            co_return ec;
-        }
+    const std::error_code described_ec = co_await described_statement(select, st, diag, deadline);
+    if (described_ec) {
+        co_return described_ec;
     }
     const std::vector<column>& cols = st->columns->columns;
     const std::size_t width = src.width();
@@ -1059,6 +1051,326 @@ task<std::error_code> connection_impl::copy_records(std::string_view table, cons
     if (!x.copy_in) {
         diag.client_message = "the COPY did not start";
         co_return make_error_code(errc::unexpected_message);
+    }
+    co_return std::error_code{};
+}
+
+task<std::error_code> connection_impl::described_statement(std::string_view sql, block_ptr<prepared_statement>& out,
+                                                           diagnostics& diag, driver::clock::time_point deadline) {
+    if (cache_.caches(sql)) {
+        co_return co_await cached_statement(sql, out, diag, deadline);
+    }
+    block_ptr<prepared_statement> st = prepared_statement::make();
+    st->name = next_name('s');
+    st->sql.assign(sql.data(), sql.size());
+    const std::error_code ec = co_await describe(*st, diag, deadline);
+    pending_close_.push_back(st->name);  // prepared only for its description
+    if (ec) {
+        co_return ec;
+    }
+    st->ready = true;
+    out = std::move(st);
+    co_return std::error_code{};
+}
+
+task<std::error_code> connection_impl::run_batch(const batch& b, bool atomic, std::vector<rows>& outs,
+                                                 std::vector<std::error_code>& errors, std::vector<diagnostics>& diags,
+                                                 diagnostics& diag, const call_options& call) {
+    const running_guard running(this);
+    const std::size_t n = b.size();
+    outs.resize(n);
+    errors.assign(n, std::error_code{});
+    diags.assign(n, diagnostics{});
+    if (ch_ == nullptr) {
+        co_return closed_error(diag);
+    }
+    if (std::error_code ec = ch_->usable(&diag)) {
+        co_return ec;
+    }
+    const driver::clock::time_point deadline = deadline_of(call);
+    // Names the statement in an error of an atomic batch.
+    const auto which = [n](std::size_t i) {
+        return "statement " + std::to_string(i + 1) + " of " + std::to_string(n) + ": ";
+    };
+    // Prepare (or find) every statement first: these round trips come before the one write.
+    std::vector<block_ptr<prepared_statement>> sts(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        diagnostics d;
+        std::error_code ec = co_await described_statement(b.entries()[i].sql, sts[i], d, deadline);
+        if (!ec && b.entries()[i].params->params().size() != sts[i]->parameter_types.size()) {
+            d.client_message = "the statement has " + std::to_string(sts[i]->parameter_types.size()) +
+                               " parameters but " + std::to_string(b.entries()[i].params->params().size()) +
+                               " were given";
+            ec = make_error_code(errc::wrong_parameter_count);
+        }
+        if (ec) {
+            if (atomic) {
+                diag = std::move(d);
+                diag.client_message = which(i) + (diag.client_message.empty() ? diag.primary() : diag.client_message);
+                co_return ec;
+            }
+            errors[i] = ec;
+            diags[i] = std::move(d);
+            sts[i] = {};
+        }
+    }
+    if (ch_ == nullptr) {
+        co_return closed_error(diag);
+    }
+    co_await ch_->write_turn(true);
+    if (ch_ == nullptr) {
+        co_return closed_error(diag);
+    }
+    write_hold hold(*this);
+    if (std::error_code ec = ch_->usable(&diag)) {
+        co_return ec;
+    }
+    send_pending_closes();
+    wire::session& s = ch_->session();
+    wire::write_buffer& o = ch_->out();
+    driver::batch_exchange whole{std::span<rows>(outs)};
+    whole.deadline = deadline;
+    // run_pipeline: one request per statement sent (each ends with its own Sync).
+    std::vector<std::unique_ptr<driver::rows_exchange>> each;
+    std::vector<std::size_t> each_index;
+    std::size_t written = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!sts[i]) {
+            continue;  // run_pipeline: its prepare failed (errors[i])
+        }
+        prepared_statement& st = *sts[i];
+        const std::span<const param_ref> params = b.entries()[i].params->params();
+        rows::builder::set_columns(outs[i], st.columns ? st.columns : column_set::make());
+        diagnostics d;
+        format_list formats(params.size());
+        std::error_code ec = driver::choose_formats(st.parameter_types, params, formats, d, st.parameter_type_names);
+        if (!ec) {
+            const scoped_type_lookup element_types(&types_);
+            ec = driver::write_bind(s, o, st.name, st.parameter_types, params, formats, d, st.result_formats);
+        }
+        if (!ec) {
+            ec = s.send_execute(o, "", 0, static_cast<std::int32_t>(st.columns ? st.columns->columns.size() : 0));
+        }
+        if (!ec && !atomic) {
+            ec = s.send_sync(o);
+        }
+        if (ec) {
+            if (atomic) {
+                // The failed message left the buffer as it was; the statements before it are
+                // already queued in the session, so they go out, followed by an Execute that
+                // fails the implicit transaction: nothing of the batch stays.
+                if (written > 0) {
+                    (void)s.send_execute(o, abort_portal, 0, -1);
+                    (void)s.send_sync(o);
+                    ch_->submit(whole);
+                    hold.release();
+                    co_await whole;
+                }
+                diag = std::move(d);
+                diag.client_message = which(i) + diag.client_message;
+                co_return ec;
+            }
+            errors[i] = ec;
+            diags[i] = std::move(d);
+            continue;
+        }
+        ++written;
+        if (!atomic) {
+            auto x = std::make_unique<driver::rows_exchange>(outs[i], st.columns, true);
+            x->deadline = deadline;
+            ch_->submit(*x);
+            each.push_back(std::move(x));
+            each_index.push_back(i);
+        }
+    }
+    if (atomic) {
+        if (written == 0) {
+            co_return std::error_code{};
+        }
+        (void)s.send_sync(o);  // a Sync always fits: it has no body
+        ch_->submit(whole);
+    }
+    hold.release();
+    if (atomic) {
+        co_await whole;
+        if (whole.ec) {
+            diag = std::move(whole.diag);
+            if (whole.completed < n) {
+                diag.client_message = which(whole.completed) + diag.client_message;
+            }
+            co_return whole.ec;
+        }
+        co_return std::error_code{};
+    }
+    for (std::size_t k = 0; k < each.size(); ++k) {
+        co_await *each[k];
+        if (each[k]->ec) {
+            errors[each_index[k]] = each[k]->ec;
+            diags[each_index[k]] = std::move(each[k]->diag);
+        }
+    }
+    co_return std::error_code{};
+}
+
+namespace {
+
+// Splits binary COPY data (as CopyData messages bring it, in any pieces) into tuples and hands
+// each one to the sink as a row of `columns`. A tuple is laid out as a DataRow body: Int16 count,
+// then each field's Int32 length (-1: NULL) and bytes.
+class copy_row_splitter {
+public:
+    copy_row_splitter(const std::vector<column>& columns, const operations::copy_row_sink& sink)
+        : columns_(columns), sink_(sink) {}
+
+    void feed(std::span<const std::byte> data) {
+        if (failed()) {
+            return;
+        }
+        if (pending_.empty()) {
+            const std::size_t used = parse(data);  // whole tuples straight from the message
+            data = data.subspan(used);
+            if (failed() || data.empty()) {
+                return;
+            }
+        }
+        pending_.insert(pending_.end(), data.begin(), data.end());
+        const std::size_t used = parse(pending_);
+        pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(used));
+    }
+    // At the end of the data: everything must have been read, up to the trailer.
+    void finish() {
+        if (!failed() && (!ended_ || !pending_.empty())) {
+            fail(make_error_code(errc::malformed_message), "the binary COPY data ended in the middle of a row");
+        }
+    }
+    bool failed() const noexcept { return static_cast<bool>(ec_); }
+    const std::error_code& error() const noexcept { return ec_; }
+    const std::string& message() const noexcept { return message_; }
+
+private:
+    void fail(std::error_code ec, std::string message) {
+        ec_ = ec;
+        message_ = std::move(message);
+    }
+    // Parses what it can of `in`; returns the bytes used.
+    std::size_t parse(std::span<const std::byte> in) {
+        std::size_t at = 0;
+        if (!header_done_) {
+            static constexpr char signature[] = "PGCOPY\n\377\r\n";
+            if (in.size() < 19) {
+                return 0;
+            }
+            if (std::memcmp(in.data(), signature, 11) != 0) {
+                fail(make_error_code(errc::malformed_message), "the COPY data is not in the binary format");
+                return in.size();
+            }
+            const std::uint32_t extension = load_be<std::uint32_t>(in.data() + 15);
+            if (in.size() - 19 < extension) {
+                return 0;
+            }
+            at = 19 + extension;
+            header_done_ = true;
+        }
+        while (!failed() && in.size() - at >= 2) {
+            if (ended_) {
+                fail(make_error_code(errc::malformed_message), "COPY data after the trailer");
+                return in.size();
+            }
+            const auto count = load_be<std::int16_t>(in.data() + at);
+            if (count == -1) {
+                ended_ = true;
+                at += 2;
+                continue;
+            }
+            if (count != static_cast<std::int16_t>(columns_.size())) {
+                fail(make_error_code(errc::malformed_message),
+                     "a COPY row has " + std::to_string(count) + " fields, the query " + std::to_string(columns_.size()));
+                return in.size();
+            }
+            // Walk the fields to find the tuple's end; wait for more when it is not all here.
+            std::size_t p = at + 2;
+            bool whole = true;
+            for (std::int16_t i = 0; i < count; ++i) {
+                if (in.size() - p < 4) {
+                    whole = false;
+                    break;
+                }
+                const auto length = load_be<std::int32_t>(in.data() + p);
+                p += 4;
+                if (length < -1) {
+                    fail(make_error_code(errc::malformed_message), "a COPY field has a negative length");
+                    return in.size();
+                }
+                if (length > 0) {
+                    if (in.size() - p < static_cast<std::size_t>(length)) {
+                        whole = false;
+                        break;
+                    }
+                    p += static_cast<std::size_t>(length);
+                }
+            }
+            if (!whole) {
+                break;
+            }
+            deliver(row_view(&columns_, in.data() + at + 2, p - at - 2));
+            at = p;
+        }
+        return at;
+    }
+    void deliver(row_view row) {
+        try {
+            sink_(row);
+        } catch (const std::exception& e) {
+            fail(make_error_code(errc::cancelled), std::string("the row sink threw: ") + e.what());
+        } catch (...) {
+            fail(make_error_code(errc::cancelled), "the row sink threw an exception that is not a std::exception");
+        }
+    }
+    const std::vector<column>& columns_;
+    const operations::copy_row_sink& sink_;
+    std::vector<std::byte> pending_;  // the start of a tuple split across CopyData messages
+    bool header_done_ = false;
+    bool ended_ = false;
+    std::error_code ec_;
+    std::string message_;
+};
+
+}  // namespace
+
+task<std::error_code> connection_impl::copy_out_rows(std::string_view query, const operations::copy_row_sink& sink,
+                                                     rows& out, diagnostics& diag, const call_options& call) {
+    const running_guard running(this);
+    if (ch_ == nullptr) {
+        co_return closed_error(diag);
+    }
+    // The columns (and so the codecs) of the query: described once, through the statement cache.
+    block_ptr<prepared_statement> st;
+    const std::error_code described_ec = co_await described_statement(query, st, diag, deadline_of(call));
+    if (described_ec) {
+        co_return described_ec;
+    }
+    if (!st->parameter_types.empty()) {
+        diag.client_message = "copy_out_rows: a COPY cannot take parameters, and the query has " +
+                              std::to_string(st->parameter_types.size());
+        co_return make_error_code(errc::wrong_parameter_count);
+    }
+    const std::vector<column> columns = st->columns ? st->columns->columns : std::vector<column>{};
+    std::vector<column> binary_columns = columns;
+    for (column& c : binary_columns) {
+        c.format = 1;  // binary COPY sends every column in binary
+    }
+    copy_row_splitter splitter(binary_columns, sink);
+    const operations::copy_sink raw = [&splitter](std::span<const std::byte> data) { splitter.feed(data); };
+    const std::string sql = "COPY (" + std::string(query) + ") TO STDOUT (FORMAT binary)";
+    const std::error_code ec = co_await copy(sql, &raw, nullptr, out, diag, call);
+    if (ec) {
+        co_return ec;
+    }
+    splitter.finish();
+    if (splitter.failed()) {
+        diag = diagnostics{};
+        diag.client_message = "copy_out_rows: " + splitter.message();
+        co_return splitter.error();
     }
     co_return std::error_code{};
 }
@@ -1206,6 +1518,57 @@ task<result<command_result>> operations::try_copy_out(std::string_view sql, copy
     rows r;
     diagnostics diag;
     if (const std::error_code ec = co_await impl_->copy(sql, &sink, nullptr, r, diag, options_)) {
+        co_return make_failure(ec, std::move(diag));
+    }
+    co_return command_result{r.command_tag(), r.rows_affected()};
+}
+
+task<result<std::vector<rows>>> operations::try_run_batch(const batch& b) {
+    if (impl_ == nullptr) {
+        co_return make_failure(make_error_code(errc::connection_closed), {});
+    }
+    std::vector<rows> outs;
+    std::vector<std::error_code> errors;
+    std::vector<diagnostics> diags;
+    diagnostics diag;
+    if (const std::error_code ec = co_await impl_->run_batch(b, true, outs, errors, diags, diag, options_)) {
+        co_return make_failure(ec, std::move(diag));
+    }
+    co_return std::move(outs);
+}
+
+task<std::vector<result<rows>>> operations::run_pipeline(const batch& b) {
+    std::vector<result<rows>> out;
+    if (impl_ == nullptr) {
+        for (std::size_t i = 0; i < b.size(); ++i) {
+            out.emplace_back(make_failure(make_error_code(errc::connection_closed), {}));
+        }
+        co_return out;
+    }
+    std::vector<rows> outs;
+    std::vector<std::error_code> errors;
+    std::vector<diagnostics> diags;
+    diagnostics diag;
+    const std::error_code ec = co_await impl_->run_batch(b, false, outs, errors, diags, diag, options_);
+    for (std::size_t i = 0; i < b.size(); ++i) {
+        if (ec) {
+            out.emplace_back(make_failure(ec, diag));
+        } else if (errors[i]) {
+            out.emplace_back(make_failure(errors[i], std::move(diags[i])));
+        } else {
+            out.emplace_back(std::move(outs[i]));
+        }
+    }
+    co_return out;
+}
+
+task<result<command_result>> operations::try_copy_out_rows(std::string_view query, copy_row_sink sink) {
+    if (impl_ == nullptr) {
+        co_return make_failure(make_error_code(errc::connection_closed), {});
+    }
+    rows r;
+    diagnostics diag;
+    if (const std::error_code ec = co_await impl_->copy_out_rows(query, sink, r, diag, options_)) {
         co_return make_failure(ec, std::move(diag));
     }
     co_return command_result{r.command_tag(), r.rows_affected()};

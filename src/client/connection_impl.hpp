@@ -22,6 +22,7 @@
 //
 // Thread: the connection's loop thread.
 
+#include <pgring/batch.hpp>
 #include <pgring/connection.hpp>
 #include <pgring/result.hpp>
 
@@ -81,6 +82,16 @@ public:
     /// Binary COPY FROM STDIN of the rows of `src` into `table` (see operations::copy_records).
     task<std::error_code> copy_records(std::string_view table, const std::vector<std::string>& columns,
                                        param_rows& src, rows& out, diagnostics& diag, const call_options& call);
+    /// Runs the statements of `b` in one write: with one Sync (`atomic`; the error is returned)
+    /// or a Sync each (each statement's error goes to errors[i] and diags[i]). `outs`, `errors`
+    /// and `diags` are sized to the batch.
+    task<std::error_code> run_batch(const batch& b, bool atomic, std::vector<rows>& outs,
+                                    std::vector<std::error_code>& errors, std::vector<diagnostics>& diags,
+                                    diagnostics& diag, const call_options& call);
+    /// COPY (query) TO STDOUT in binary, each row decoded with the query's columns and handed
+    /// to `sink` (see operations::copy_out_rows).
+    task<std::error_code> copy_out_rows(std::string_view query, const operations::copy_row_sink& sink, rows& out,
+                                        diagnostics& diag, const call_options& call);
     /// Prepares a named statement outside the cache.
     task<std::error_code> prepare_named(std::string_view sql, block_ptr<prepared_statement>& out,
                                         diagnostics& diag, const call_options& call);
@@ -137,6 +148,10 @@ private:
     };
 
     driver::clock::time_point deadline_of(const call_options& call) const noexcept;
+    // The statement for `sql` with its types and columns: from the statement cache, or (cache
+    // off, long SQL) described as a named statement that is closed again right after.
+    task<std::error_code> described_statement(std::string_view sql, block_ptr<prepared_statement>& out,
+                                              diagnostics& diag, driver::clock::time_point deadline);
     // Waits while another request streams its messages (see channel::write_turn), then checks
     // that the connection is still usable. Call only when !ch_->writes_free().
     task<std::error_code> wait_write_turn(diagnostics& diag);

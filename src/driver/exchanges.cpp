@@ -62,17 +62,58 @@ void set_tag(rows& out, const wire::event& ev) {
     rows::builder::set_tag(out, cc.command_tag, n);
 }
 
-void on_rows_row(request& r, const wire::backend::data_row& row, channel& c) {
-    auto& x = static_cast<rows_exchange&>(r);
-    if (!x.keep_rows || x.ec) {
-        return;
-    }
+// Keeps a DataRow in `out`: borrowed from the receive buffer when it lies in one, else copied.
+void keep_row(rows& out, const wire::backend::data_row& row, channel& c) {
     const std::byte* p = row.fields.data();
     const std::size_t n = row.fields.size();
     if (detail::shared_block* b = c.borrow(p, n)) {
-        rows::builder::add_borrowed(*x.out, b, p, n);
+        rows::builder::add_borrowed(out, b, p, n);
     } else {
-        rows::builder::add_copied(*x.out, p, n);
+        rows::builder::add_copied(out, p, n);
+    }
+}
+
+void on_rows_row(request& r, const wire::backend::data_row& row, channel& c) {
+    auto& x = static_cast<rows_exchange&>(r);
+    if (x.keep_rows && !x.ec) {
+        keep_row(*x.out, row, c);
+    }
+}
+
+void on_batch_row(request& r, const wire::backend::data_row& row, channel& c) {
+    auto& x = static_cast<batch_exchange&>(r);
+    if (!x.ec && x.completed < x.outs.size()) {
+        keep_row(x.outs[x.completed], row, c);
+    }
+}
+
+void on_batch_event(request& r, const wire::event& ev, channel& c) {
+    auto& x = static_cast<batch_exchange&>(r);
+    switch (ev.kind) {
+        case wire::event_kind::data_row:
+            on_batch_row(r, std::get<wire::backend::data_row>(ev.msg), c);
+            break;
+        case wire::event_kind::command_complete:
+            if (x.completed < x.outs.size()) {
+                set_tag(x.outs[x.completed], ev);
+            }
+            ++x.completed;
+            break;
+        case wire::event_kind::empty_query:
+            ++x.completed;
+            break;
+        case wire::event_kind::copy_in_response:
+            (void)c.session().send_copy_fail(c.out(), "pgring: a COPY cannot run in a batch; it needs the COPY API");
+            c.request_flush();
+            break;
+        case wire::event_kind::copy_out_response:
+            if (!x.ec) {
+                x.ec = make_error_code(errc::not_supported);
+                x.diag.client_message = "a COPY cannot run in a batch; it needs the COPY API";
+            }
+            break;
+        default:
+            break;
     }
 }
 
@@ -161,6 +202,11 @@ void on_copy_event(request& r, const wire::event& ev, channel& c) {
 }
 
 }  // namespace
+
+batch_exchange::batch_exchange(std::span<rows> o) : outs(o) {
+    on_event = &on_batch_event;
+    on_row = &on_batch_row;
+}
 
 copy_exchange::copy_exchange(rows& o, const std::function<void(std::span<const std::byte>)>* s) : out(&o), sink(s) {
     on_event = &on_copy_event;

@@ -56,6 +56,14 @@ struct rows_exchange : request {
     bool suspended = false;
 };
 
+/// The statements of an atomic batch (Bind + Execute each, one Sync): the rows and the tag of
+/// statement i go to outs[i]; `completed` counts the statements the server finished.
+struct batch_exchange : request {
+    explicit batch_exchange(std::span<rows> outs);
+    std::span<rows> outs;
+    std::size_t completed = 0;
+};
+
 /// A COPY statement. For COPY TO STDOUT each CopyData's bytes go to `sink`; for COPY FROM STDIN
 /// the awaiting coroutine is woken at CopyInResponse (until_copy_in()) to send its data.
 struct copy_exchange : request {

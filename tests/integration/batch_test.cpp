@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstring>
 #include <optional>
+#include <pgring/batch.hpp>
 #include <pgring/connection.hpp>
 #include <pgring/datetime.hpp>
 #include <pgring/loop.hpp>
@@ -322,6 +323,121 @@ TEST_F(BatchTest, AQueryIssuedDuringCopyInWaitsForTheCopy) {
     still_usable();
     ASSERT_TRUE(side.has_value());
     EXPECT_EQ(*side, 100000);
+}
+
+// ---- explicit batches ---------------------------------------------------------------------------
+
+TEST_F(BatchTest, RunBatchSendsDifferentStatementsAtomicallyAndReturnsEachOnesRows) {
+    batch b;
+    b.add("INSERT INTO batch_t (id, name) VALUES ($1, $2)", std::int32_t{1}, "one")
+        .add("INSERT INTO batch_t (id, name) VALUES ($1, $2)", std::int32_t{2}, std::string("two"))
+        .add("UPDATE batch_t SET score = $1 WHERE id <= $2", 0.5, std::int32_t{2})
+        .add("SELECT id, name FROM batch_t ORDER BY id");
+    const std::vector<rows> r = lp_.run(conn_.run_batch(b));
+    ASSERT_EQ(r.size(), 4u);
+    EXPECT_EQ(r[0].command_tag(), "INSERT 0 1");
+    EXPECT_EQ(r[2].command_tag(), "UPDATE 2");
+    EXPECT_EQ(r[2].rows_affected(), 2u);
+    ASSERT_EQ(r[3].size(), 2u);
+    EXPECT_EQ((r[3][1].as<std::int32_t, std::string>()), std::make_tuple(2, std::string("two")));
+    // A batch may run again.
+    lp_.run(conn_.execute("DELETE FROM batch_t"));
+    EXPECT_EQ(lp_.run(conn_.run_batch(b))[3].size(), 2u);
+}
+
+TEST_F(BatchTest, AnErrorInAnAtomicBatchUndoesEveryStatementAndNamesTheOneThatFailed) {
+    batch b;
+    b.add("INSERT INTO batch_t (id) VALUES ($1)", std::int32_t{1})
+        .add("INSERT INTO batch_t (id) VALUES ($1)", std::int32_t{1})
+        .add("INSERT INTO batch_t (id) VALUES ($1)", std::int32_t{3});
+    const auto r = lp_.run(conn_.try_run_batch(b));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error(), sqlstate::unique_violation);
+    EXPECT_NE(r.diag().client_message.find("statement 2 of 3"), std::string::npos) << r.diag().client_message;
+    EXPECT_EQ(count(), 0);
+    still_usable();
+    // A value that cannot be encoded: nothing is sent at all.
+    batch bad;
+    bad.add("INSERT INTO batch_t (id) VALUES ($1)", std::int32_t{1})
+        .add("INSERT INTO batch_t (id) VALUES ($1)", std::int64_t{1} << 40);
+    const auto e = lp_.run(conn_.try_run_batch(bad));
+    ASSERT_FALSE(e);
+    EXPECT_EQ(e.error(), errc::value_out_of_range);
+    EXPECT_NE(e.diag().client_message.find("statement 2 of 2"), std::string::npos) << e.diag().client_message;
+    // A statement that does not parse fails before anything runs.
+    batch syntax;
+    syntax.add("INSERT INTO batch_t (id) VALUES (1)").add("SELEKT 1");
+    const auto p = lp_.run(conn_.try_run_batch(syntax));
+    ASSERT_FALSE(p);
+    EXPECT_EQ(p.error(), sqlstate::syntax_error);
+    EXPECT_EQ(count(), 0);
+    still_usable();
+}
+
+TEST_F(BatchTest, RunPipelineLetsEachStatementSucceedOrFailAlone) {
+    batch b;
+    b.add("INSERT INTO batch_t (id) VALUES ($1)", std::int32_t{1})
+        .add("INSERT INTO batch_t (id) VALUES ($1)", std::int32_t{1})
+        .add("SELEKT 1")
+        .add("SELECT count(*) FROM batch_t");
+    std::vector<result<rows>> r = lp_.run(conn_.run_pipeline(b));
+    ASSERT_EQ(r.size(), 4u);
+    EXPECT_TRUE(r[0]);
+    ASSERT_FALSE(r[1]);
+    EXPECT_EQ(r[1].error(), sqlstate::unique_violation);
+    ASSERT_FALSE(r[2]);
+    EXPECT_EQ(r[2].error(), sqlstate::syntax_error);
+    ASSERT_TRUE(r[3]);
+    EXPECT_EQ(std::get<0>((*r[3])[0].as<std::int64_t>()), 1);
+    still_usable();
+}
+
+// ---- typed COPY TO -----------------------------------------------------------------------------
+
+TEST_F(BatchTest, CopyOutRowsDecodesBinaryCopyWithTheQuerysColumns) {
+    std::int64_t sum = 0;
+    std::size_t names = 0;
+    std::size_t nulls = 0;
+    const command_result r = lp_.run(conn_.copy_out_rows(
+        "SELECT g::int8, CASE WHEN g % 10 = 0 THEN NULL ELSE 'n' || g END, (g * 0.5)::float8 "
+        "FROM generate_series(1, 100000) g",
+        [&](row_view row) {
+            const auto [g, name, half] = row.as<std::int64_t, std::optional<std::string_view>, double>();
+            sum += g;
+            if (name) {
+                ++names;
+                EXPECT_EQ(*name, "n" + std::to_string(g));
+            } else {
+                ++nulls;
+            }
+            EXPECT_EQ(half, 0.5 * static_cast<double>(g));
+        }));
+    EXPECT_EQ(r.rows_affected, 100000u);
+    EXPECT_EQ(sum, std::int64_t{100000} * 100001 / 2);
+    EXPECT_EQ(names, 90000u);
+    EXPECT_EQ(nulls, 10000u);
+    still_usable();
+}
+
+TEST_F(BatchTest, CopyOutRowsStopsOnAThrowingSinkAndRefusesParameters) {
+    std::size_t seen = 0;
+    const auto r = lp_.run(conn_.try_copy_out_rows("SELECT g FROM generate_series(1, 50000) g", [&](row_view) {
+        if (++seen == 100) {
+            throw std::runtime_error("enough");
+        }
+    }));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error(), errc::cancelled);
+    EXPECT_NE(r.diag().client_message.find("enough"), std::string::npos) << r.diag().client_message;
+    EXPECT_EQ(seen, 100u) << "no row after the throw";
+    still_usable();
+    const auto p = lp_.run(conn_.try_copy_out_rows("SELECT $1::int4", [](row_view) {}));
+    ASSERT_FALSE(p);
+    EXPECT_EQ(p.error(), errc::wrong_parameter_count);
+    const auto bad = lp_.run(conn_.try_copy_out_rows("SELECT * FROM no_such_table", [](row_view) {}));
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error(), sqlstate::undefined_table);
+    still_usable();
 }
 
 }  // namespace
