@@ -2,7 +2,8 @@
 //
 //   pgring-peer --dsn DSN --workload NAME --concurrency N --seconds S [--warmup S] [--rows N] [--ops N]
 //
-// N connections on one loop (this thread), one coroutine each running a closed loop of ops:
+// N connections, one coroutine each running a closed loop of ops, on one loop per core (a
+// pgring::runtime; --loops L sets how many; with concurrency 1, on this thread's loop):
 // a warm-up, then S seconds measured (ops that start inside the window count). Written with the
 // public coroutine API as a user would write it. Every value is decoded and checked; a wrong
 // result prints "ok":false with a note and exits 1. Prints exactly one JSON line on stdout.
@@ -29,6 +30,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <atomic>
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -38,6 +40,7 @@
 #include <ranges>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -54,6 +57,7 @@ struct settings {
     long rows = -1;
     long max_ops = -1;
     long fetch_size = 0;  // series: stream in batches of this many rows (0: query() all at once)
+    long loops = 0;       // loop threads (0: one per core when concurrency > 1, else 1)
 };
 
 struct worker_state {
@@ -67,13 +71,14 @@ struct worker_state {
     std::uint64_t expect_checksum = 0;
 };
 
+// Shared by the workers, which may run on several loop threads (--loops).
 struct shared_state {
     const settings* s = nullptr;
     clock_type::time_point start;  // measured window
     clock_type::time_point end;
-    double cpu_start = -1;         // process CPU time when the first op of the window started
-    long all_ops = 0;              // ops of every connection, warm-up included (insert_batch check)
-    int finished = 0;
+    std::atomic<double> cpu_start{-1};  // process CPU time when the first op of the window started
+    std::atomic<long> all_ops{0};       // ops of every connection, warm-up included (insert_batch check)
+    std::atomic<int> finished{0};
 };
 
 double cpu_seconds() {
@@ -325,8 +330,9 @@ pgring::task<void> worker(pgring::loop& lp, shared_state& sh, worker_state& w) {
         if (t0 < sh.start && s.warmup <= 0) {
             t0 = sh.start;  // no warm-up: the window opens with the first op
         }
-        if (t0 >= sh.start && sh.cpu_start < 0) {
-            sh.cpu_start = cpu_seconds();
+        if (t0 >= sh.start && sh.cpu_start.load(std::memory_order_relaxed) < 0) {
+            double unset = -1;
+            sh.cpu_start.compare_exchange_strong(unset, cpu_seconds());
         }
         const long rows = co_await one_op(conn, s, w, ++i);
         const auto t1 = clock_type::now();
@@ -392,6 +398,8 @@ int main(int argc, char** argv) {
             s.max_ops = std::atol(v);
         } else if (k == "--fetch-size") {
             s.fetch_size = std::atol(v);
+        } else if (k == "--loops") {
+            s.loops = std::atol(v);
         } else {
             std::fprintf(stderr, "pgring_peer: unknown option %s\n", k.c_str());
             return 2;
@@ -403,6 +411,11 @@ int main(int argc, char** argv) {
     if (s.dsn.empty()) {
         std::fprintf(stderr, "pgring-peer: --dsn is required\n");
         return 2;
+    }
+    if (s.loops <= 0) {
+        s.loops = s.concurrency > 1 ? std::max(1L, std::min(static_cast<long>(s.concurrency),
+                                                           static_cast<long>(std::thread::hardware_concurrency())))
+                                    : 1;
     }
     pgring::loop lp;
     shared_state sh;
@@ -422,10 +435,22 @@ int main(int argc, char** argv) {
             }
         }(lp, s.dsn, inserted_before));
     }
-    for (auto& w : workers) {
-        lp.spawn(worker(lp, sh, w));
+    if (s.loops <= 1) {
+        for (auto& w : workers) {
+            lp.spawn(worker(lp, sh, w));
+        }
+        lp.run();
+    } else {
+        // One loop per core, the connections spread over them: a thread never touches another
+        // thread's connections.
+        pgring::runtime rt(static_cast<std::size_t>(s.loops));
+        for (std::size_t k = 0; k < workers.size(); ++k) {
+            worker_state* w = &workers[k];
+            rt.spawn(k, [&sh, w](pgring::loop& l) { return worker(l, sh, *w); });
+        }
+        rt.wait();
+        rt.stop();
     }
-    lp.run();
     const double cpu = sh.cpu_start < 0 ? 0.0 : cpu_seconds() - sh.cpu_start;
 
     long ops = 0;
