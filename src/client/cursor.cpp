@@ -222,23 +222,26 @@ public:
         co_return x.ec;
     }
 
-    // Close(`portal`) + Sync, without waiting for the answer. Skipped while another request
-    // holds the write side: the portal then ends with its transaction.
+    // Close(`portal`) + Sync, without waiting for the answer (after an exclusive turn that
+    // holds the write side, see driver::channel::write_detached).
     static void close_portal_detached(connection_impl* impl, const std::string& portal) noexcept {
-        if (impl == nullptr || !impl->has_channel() || impl->channel().broken() ||
-            !impl->channel().writes_free()) {
+        if (impl == nullptr || !impl->has_channel() || impl->channel().broken()) {
             return;
         }
-        driver::channel& ch = impl->channel();
-        const auto mark = ch.out().get_mark();
-        if (ch.session().send_close(ch.out(), 'P', portal)) {
-            ch.out().rollback(mark);
-            return;
+        try {
+            impl->channel().write_detached(
+                [portal](wire::session& s, wire::write_buffer& out) {
+                    const auto mark = out.get_mark();
+                    if (s.send_close(out, 'P', portal) || s.send_sync(out)) {
+                        out.rollback(mark);
+                        return false;
+                    }
+                    return true;
+                },
+                1);
+        } catch (...) {
+            // Out of memory: the portal then ends with its transaction.
         }
-        if (ch.session().send_sync(ch.out())) {
-            return;  // not reached: Sync has no content that can fail once Close went out
-        }
-        ch.submit_detached(1);
     }
 
     // ROLLBACK without waiting (see transaction::abandon).
@@ -246,9 +249,11 @@ public:
         if (impl == nullptr || !impl->has_channel() || impl->channel().broken()) {
             return;
         }
-        driver::channel& ch = impl->channel();
-        if (!ch.session().send_query(ch.out(), "ROLLBACK")) {
-            ch.submit_detached(1);
+        try {
+            impl->channel().write_detached(
+                [](wire::session& s, wire::write_buffer& out) { return !s.send_query(out, "ROLLBACK"); }, 1);
+        } catch (...) {
+            // Out of memory: the transaction then ends with the connection.
         }
     }
 

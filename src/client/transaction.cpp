@@ -1,5 +1,5 @@
 // pgring::transaction: BEGIN/SAVEPOINT, COMMIT/RELEASE, ROLLBACK [TO SAVEPOINT], and the rollback
-// a transaction destroyed while open sends without waiting (driver::channel::submit_detached).
+// a transaction destroyed while open sends without waiting (driver::channel::write_detached).
 
 #include <pgring/transaction.hpp>
 
@@ -59,12 +59,15 @@ void transaction::abandon() noexcept {
     if (impl == nullptr || !impl->has_channel() || impl->channel().broken()) {
         return;  // a closed connection has no transaction left to end
     }
-    driver::channel& ch = impl->channel();
-    const std::string sql = savepoint_.empty()
-                                ? std::string("ROLLBACK")
-                                : "ROLLBACK TO SAVEPOINT " + savepoint_ + "; RELEASE SAVEPOINT " + savepoint_;
-    if (!ch.session().send_query(ch.out(), sql)) {
-        ch.submit_detached(1);
+    try {
+        std::string sql = savepoint_.empty()
+                              ? std::string("ROLLBACK")
+                              : "ROLLBACK TO SAVEPOINT " + savepoint_ + "; RELEASE SAVEPOINT " + savepoint_;
+        impl->channel().write_detached(
+            [sql = std::move(sql)](wire::session& s, wire::write_buffer& out) { return !s.send_query(out, sql); },
+            1);
+    } catch (...) {
+        // Out of memory: the transaction then ends with the connection.
     }
 }
 

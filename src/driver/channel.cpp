@@ -306,6 +306,38 @@ void channel::submit_detached(std::uint32_t syncs) {
     submit(*r);
 }
 
+void channel::write_detached(detached_write write, std::uint32_t syncs) {
+    if (broken_) {
+        return;
+    }
+    if (writes_held_) {
+        deferred_.emplace_back(std::move(write), syncs);
+        return;
+    }
+    if (write(session_, out_)) {
+        submit_detached(syncs);
+    }
+}
+
+// The detached writes that waited for an exclusive turn to end, in order.
+void channel::run_deferred() noexcept {
+    std::vector<std::pair<detached_write, std::uint32_t>> pending = std::move(deferred_);
+    deferred_.clear();
+    for (auto& [write, syncs] : pending) {
+        if (broken_) {
+            break;
+        }
+        try {
+            if (write(session_, out_)) {
+                submit_detached(syncs);
+            }
+        } catch (...) {
+            // Out of memory while writing a ROLLBACK: the server ends the transaction with the
+            // connection instead.
+        }
+    }
+}
+
 void channel::schedule_flush() {
     if (!flush_queued_) {
         flush_queued_ = true;
@@ -615,6 +647,9 @@ channel::write_turn_awaiter::~write_turn_awaiter() {
 
 void channel::release_writes() noexcept {
     writes_held_ = false;
+    if (!deferred_.empty()) {
+        run_deferred();
+    }
     wake_writers();
 }
 

@@ -57,6 +57,8 @@
 #include <functional>
 #include <string>
 #include <system_error>
+#include <utility>
+#include <vector>
 
 namespace pgring::driver {
 
@@ -166,10 +168,14 @@ public:
     /// Queues `r`, whose messages are already in out(), and schedules the flush.
     void submit(request& r);
 
-    /// Queues a request nobody awaits, whose messages are already in out() (ending in `syncs`
-    /// Syncs or one simple Query): its answer is swallowed in turn. For messages that must go
-    /// out from a destructor (a transaction's ROLLBACK).
-    void submit_detached(std::uint32_t syncs);
+    /// Writes messages nobody awaits, from a destructor (a transaction's ROLLBACK, a portal's
+    /// Close): `write` appends them to out() (ending in `syncs` Syncs or one simple Query) and
+    /// returns false if it could not; their answer is swallowed in turn. While another request
+    /// holds the write side (an exclusive turn: a COPY FROM STDIN, a streamed batch), the write
+    /// waits until that turn ends, so it never lands inside the other request's messages; it
+    /// goes before the writers waiting for their turn. Dropped once the channel is broken.
+    using detached_write = std::function<bool(wire::session&, wire::write_buffer&)>;
+    void write_detached(detached_write write, std::uint32_t syncs);
 
     /// Replaces queued request `r` (being destroyed) by a stand-in; see request::~request.
     void abandon(request& r) noexcept;
@@ -297,7 +303,10 @@ private:
     std::size_t woken_ = 0;                        // writers let through that have not run yet
     write_turn_awaiter* turn_head_ = nullptr;      // writers waiting for their turn (FIFO)
     write_turn_awaiter* turn_tail_ = nullptr;
+    std::vector<std::pair<detached_write, std::uint32_t>> deferred_;  // see write_detached()
     void wake_writers() noexcept;
+    void submit_detached(std::uint32_t syncs);
+    void run_deferred() noexcept;
     std::size_t drain_low_ = 0;
     int fd_ = -1;
     sockaddr_storage peer_{};

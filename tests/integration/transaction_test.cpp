@@ -7,6 +7,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstring>
+#include <optional>
+#include <span>
+#include <string_view>
 #include <pgring/connection.hpp>
 #include <pgring/loop.hpp>
 #include <pgring/sqlstate.hpp>
@@ -154,6 +158,34 @@ TEST_F(TransactionTest, DestroyedOpenTransactionRollsBack) {
     exec("INSERT INTO tx_t VALUES (3)");
     lp_.run(tx.commit());
     EXPECT_EQ(values(), "1,3");
+}
+
+TEST_F(TransactionTest, DestroyedDuringAnotherCopyRollsBackAfterIt) {
+    // The transaction is destroyed while a COPY FROM STDIN holds the write side (from inside its
+    // source): the ROLLBACK must wait for the CopyDone, not land inside the COPY data.
+    std::optional<transaction> tx = lp_.run(transaction::begin(conn_));
+    exec("INSERT INTO tx_t VALUES (1)");
+    int calls = 0;
+    const command_result copied = lp_.run(conn_.copy_in("COPY tx_t (v) FROM STDIN", [&](std::span<std::byte> buffer) {
+        ++calls;
+        if (calls == 1) {
+            tx.reset();  // sends its ROLLBACK without waiting
+            const std::string_view line = "2\n";
+            std::memcpy(buffer.data(), line.data(), line.size());
+            return line.size();
+        }
+        if (calls == 2) {
+            const std::string_view line = "3\n";
+            std::memcpy(buffer.data(), line.data(), line.size());
+            return line.size();
+        }
+        return std::size_t{0};
+    }));
+    EXPECT_EQ(copied.rows_affected, 2u);
+    EXPECT_EQ(values(), "") << "the COPY ran inside the transaction, which was then rolled back";
+    EXPECT_EQ(conn_.transaction_status(), 'I');
+    exec("INSERT INTO tx_t VALUES (4)");
+    EXPECT_EQ(values(), "4");
 }
 
 }  // namespace
