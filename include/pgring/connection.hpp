@@ -488,11 +488,20 @@ public:
     task<result<statement>> try_prepare(std::string_view sql);
 
     /// What copy_out() hands each chunk of data to: the bytes of one CopyData message (one row
-    /// in the text and CSV formats), valid during the call.
+    /// in the text and CSV formats), valid during the call. It runs on the loop thread, and the
+    /// connection reads no more data while it runs (back-pressure). An exception from it stops
+    /// the delivery: the rest of the COPY is drained and copy_out() fails with errc::cancelled
+    /// and the exception's message; the connection stays usable.
     using copy_sink = std::function<void(std::span<const std::byte> data)>;
     /// What copy_in() pulls data from: fills `buffer` (64 KiB) from its start and returns the
-    /// number of bytes written, 0 at the end of the data.
+    /// number of bytes written, 0 at the end of the data. See <pgring/copy.hpp> for sources
+    /// that read a file or a range of chunks.
     using copy_source = std::function<std::size_t(std::span<std::byte> buffer)>;
+    /// A copy_source that may wait (a coroutine generator of data: read a socket, another
+    /// connection's copy_out, a queue fed by other coroutines): fills `buffer` (64 KiB) from
+    /// its start and completes with the number of bytes written, 0 at the end of the data.
+    /// The COPY waits for it: the write side stays held meanwhile.
+    using copy_generator = std::function<task<std::size_t>(std::span<std::byte> buffer)>;
 
     /// Runs `sql`, a `COPY ... TO STDOUT`, handing the data to `sink` as it arrives.
     /// Errors: throws `pgring::error`: the server's; errc::not_supported for a COPY FROM STDIN
@@ -554,6 +563,14 @@ public:
     task<result<command_result>> try_copy_in(std::string_view sql, copy_source source);
     /// copy_in() of data already in memory.
     task<result<command_result>> try_copy_in(std::string_view sql, std::string_view data);
+    /// copy_in() from a source that may wait (a coroutine); an exception from it aborts the COPY
+    /// as with copy_source.
+    task<command_result> copy_in(std::string_view sql, copy_generator source) {
+        auto r = co_await try_copy_in(sql, std::move(source));
+        co_return std::move(r).value();
+    }
+    /// copy_in() from a copy_generator, without exceptions.
+    task<result<command_result>> try_copy_in(std::string_view sql, copy_generator source);
 
     /// Runs `sql` once per element of `rows`, as one pipeline: the statement is prepared once
     /// (through the statement cache), then a Bind and an Execute per row and one Sync go out as

@@ -8,6 +8,7 @@
 #include <pgring/codec.hpp>
 #include <pgring/connect_options.hpp>
 #include <pgring/connection.hpp>
+#include <pgring/copy.hpp>
 #include <pgring/cursor.hpp>
 #include <pgring/diagnostics.hpp>
 #include <pgring/error.hpp>

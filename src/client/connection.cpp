@@ -582,7 +582,7 @@ task<std::error_code> connection_impl::run(std::string_view sql, const statement
 }
 
 task<std::error_code> connection_impl::copy(std::string_view sql, const operations::copy_sink* sink,
-                                            const operations::copy_source* source, rows& out, diagnostics& diag,
+                                            const operations::copy_generator* source, rows& out, diagnostics& diag,
                                             const call_options& call) {
     const running_guard running(this);
     if (ch_ == nullptr) {
@@ -618,7 +618,7 @@ task<std::error_code> connection_impl::copy(std::string_view sql, const operatio
             buffer.resize(chunk);
             std::size_t n = 0;
             try {
-                n = (*source)(std::span<std::byte>(buffer));
+                n = co_await (*source)(std::span<std::byte>(buffer));
                 if (n > buffer.size()) {
                     source_failure = "the source returned more bytes than its buffer holds";
                 }
@@ -1574,9 +1574,13 @@ task<result<command_result>> operations::try_copy_out_rows(std::string_view quer
     co_return command_result{r.command_tag(), r.rows_affected()};
 }
 
-task<result<command_result>> operations::try_copy_in(std::string_view sql, copy_source source) {
+task<result<command_result>> operations::try_copy_in(std::string_view sql, copy_generator source) {
     if (impl_ == nullptr) {
         co_return make_failure(make_error_code(errc::connection_closed), {});
+    }
+    if (!source) {
+        co_return make_failure(make_error_code(errc::invalid_state),
+                               diagnostics{.client_message = "copy_in: the source is empty"});
     }
     rows r;
     diagnostics diag;
@@ -1584,6 +1588,16 @@ task<result<command_result>> operations::try_copy_in(std::string_view sql, copy_
         co_return make_failure(ec, std::move(diag));
     }
     co_return command_result{r.command_tag(), r.rows_affected()};
+}
+
+task<result<command_result>> operations::try_copy_in(std::string_view sql, copy_source source) {
+    if (!source) {
+        co_return make_failure(make_error_code(errc::invalid_state),
+                               diagnostics{.client_message = "copy_in: the source is empty"});
+    }
+    // One coroutine frame per chunk of 64 KiB: the synchronous source through the same path.
+    copy_generator each = [&source](std::span<std::byte> buffer) -> task<std::size_t> { co_return source(buffer); };
+    co_return co_await try_copy_in(sql, std::move(each));
 }
 
 task<result<command_result>> operations::try_copy_in(std::string_view sql, std::string_view data) {

@@ -73,7 +73,7 @@ public:
                               rows& out, bool keep_rows, diagnostics& diag, const call_options& call);
     /// Runs a COPY: TO STDOUT when `sink` is set, FROM STDIN when `source` is.
     task<std::error_code> copy(std::string_view sql, const operations::copy_sink* sink,
-                               const operations::copy_source* source, rows& out, diagnostics& diag,
+                               const operations::copy_generator* source, rows& out, diagnostics& diag,
                                const call_options& call);
     /// Runs `sql` (or `stmt`) once per row of `src` in one pipeline ending in one Sync (see
     /// operations::execute_many); rows go to `out` when `keep_rows`.

@@ -5,6 +5,7 @@
 #include "driver/rows_builder.hpp"
 #include "wire/frontend.hpp"
 
+#include <exception>
 #include <string>
 
 #include <variant>
@@ -190,7 +191,17 @@ void on_copy_event(request& r, const wire::event& ev, channel& c) {
             break;
         case wire::event_kind::copy_data:
             if (x.sink != nullptr && !x.ec) {
-                (*x.sink)(std::get<wire::backend::copy_data>(ev.msg).data);
+                // A sink that throws stops the delivery; the rest of the COPY is drained (a
+                // CancelRequest could reach the server after the COPY and cancel a later query).
+                try {
+                    (*x.sink)(std::get<wire::backend::copy_data>(ev.msg).data);
+                } catch (const std::exception& e) {
+                    x.ec = make_error_code(errc::cancelled);
+                    x.diag.client_message = std::string("the COPY sink failed: ") + e.what();
+                } catch (...) {
+                    x.ec = make_error_code(errc::cancelled);
+                    x.diag.client_message = "the COPY sink failed: an exception that is not a std::exception";
+                }
             }
             break;
         case wire::event_kind::command_complete:

@@ -1,7 +1,8 @@
 // COPY through pgring::connection against a real PostgreSQL: copy_out() streams COPY TO STDOUT
 // to a sink (text, CSV, binary), copy_in() streams COPY FROM STDIN from a source with
-// back-pressure; bad data, a throwing source and a COPY in the wrong direction all fail with a
-// clear error and leave the connection usable and the table untouched.
+// back-pressure, from a coroutine generator, a range of chunks or a file (<pgring/copy.hpp>);
+// bad data, a throwing source or sink and a COPY in the wrong direction all fail with a clear
+// error and leave the connection usable and the table untouched.
 
 #include <gtest/gtest.h>
 
@@ -9,7 +10,15 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <ranges>
+#include <system_error>
+#include <vector>
+#include <stdlib.h>
 #include <pgring/connection.hpp>
+#include <pgring/copy.hpp>
 #include <pgring/loop.hpp>
 #include <pgring/sqlstate.hpp>
 #include <span>
@@ -180,6 +189,128 @@ TEST_F(CopyTest, CopyPipelinesWithOtherCalls) {
     }());
     EXPECT_EQ(after, 5);
     EXPECT_TRUE(c.bytes.ends_with("100\n"));
+}
+
+TEST_F(CopyTest, ThrowingSinkStopsCopyOut) {
+    std::size_t chunks = 0;
+    result<command_result> r = lp_.run(conn_.try_copy_out(
+        "COPY (SELECT g FROM generate_series(1, 5000) g) TO STDOUT", [&](std::span<const std::byte>) {
+            if (++chunks == 5) {
+                throw std::runtime_error("sink full");
+            }
+        }));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error(), errc::cancelled);
+    EXPECT_NE(r.diag().client_message.find("sink full"), std::string::npos) << r.diag().client_message;
+    EXPECT_EQ(chunks, 5u) << "no data after the exception";
+    still_usable();
+}
+
+TEST_F(CopyTest, CopyInFromACoroutineGenerator) {
+    // The source waits for another connection's answer before each chunk.
+    connection other = lp_.run(connection::connect(lp_, superuser_conninfo()));
+    int chunk = 0;
+    connection::copy_generator gen = [&](std::span<std::byte> buf) -> task<std::size_t> {
+        if (chunk == 10) {
+            co_return 0;
+        }
+        const std::int32_t base = co_await other.query_value<std::int32_t>("SELECT $1::int4 * 100", chunk);
+        ++chunk;
+        std::string lines;
+        for (int i = 1; i <= 100; ++i) {
+            lines += std::to_string(base + i) + "\tgen\n";
+        }
+        std::memcpy(buf.data(), lines.data(), lines.size());
+        co_return lines.size();
+    };
+    const command_result r = lp_.run(conn_.copy_in("COPY copy_t FROM STDIN", std::move(gen)));
+    EXPECT_EQ(r.rows_affected, 1000u);
+    EXPECT_EQ(lp_.run(conn_.query_value<std::int64_t>("SELECT sum(id) FROM copy_t")), std::int64_t{1000} * 1001 / 2);
+
+    // A generator that throws after awaiting: CopyFail, nothing inserted.
+    lp_.run(conn_.execute("TRUNCATE copy_t"));
+    int calls = 0;
+    connection::copy_generator failing = [&](std::span<std::byte> buf) -> task<std::size_t> {
+        co_await other.execute("SELECT 1");
+        if (++calls == 2) {
+            throw std::runtime_error("upstream went away");
+        }
+        const std::string_view row = "5\tx\n";
+        std::memcpy(buf.data(), row.data(), row.size());
+        co_return row.size();
+    };
+    result<command_result> f = lp_.run(conn_.try_copy_in("COPY copy_t FROM STDIN", std::move(failing)));
+    ASSERT_FALSE(f);
+    EXPECT_EQ(f.error(), sqlstate::query_canceled) << f.diag().primary();
+    EXPECT_NE(f.diag().client_message.find("upstream went away"), std::string::npos) << f.diag().client_message;
+    EXPECT_EQ(count(), 0);
+    still_usable();
+}
+
+TEST_F(CopyTest, CopyInFromRanges) {
+    // Chunks that do not end at row boundaries.
+    const std::vector<std::string> pieces = {"1\tal", "pha\n2\t", "", "beta\n3\tgamma\n"};
+    command_result r = lp_.run(conn_.copy_in("COPY copy_t FROM STDIN", copy_from_range(pieces)));
+    EXPECT_EQ(r.rows_affected, 3u);
+    EXPECT_EQ(lp_.run(conn_.query_value<std::string>("SELECT string_agg(name, ',' ORDER BY id) FROM copy_t")),
+              "alpha,beta,gamma");
+    // A lazy view that makes each chunk on the fly (an rvalue, moved into the source): 200,000
+    // rows, more than one 64 KiB buffer holds.
+    lp_.run(conn_.execute("TRUNCATE copy_t"));
+    auto lines = std::views::iota(1, 200001) |
+                 std::views::transform([](int i) { return std::to_string(i) + ",r" + std::to_string(i) + "\n"; });
+    r = lp_.run(conn_.copy_in("COPY copy_t FROM STDIN (FORMAT csv)", copy_from_range(std::move(lines))));
+    EXPECT_EQ(r.rows_affected, 200000u);
+    EXPECT_EQ(lp_.run(conn_.query_value<std::int64_t>("SELECT sum(id) FROM copy_t")), std::int64_t{200000} * 200001 / 2);
+    EXPECT_EQ(lp_.run(conn_.query_value<std::string>("SELECT name FROM copy_t WHERE id = 123456")), "r123456");
+    // Bytes, and an empty range.
+    lp_.run(conn_.execute("TRUNCATE copy_t"));
+    const std::string row = "9\tbytes\n";
+    std::vector<std::vector<std::byte>> blobs(1);
+    for (char c : row) {
+        blobs[0].push_back(static_cast<std::byte>(c));
+    }
+    r = lp_.run(conn_.copy_in("COPY copy_t FROM STDIN", copy_from_range(blobs)));
+    EXPECT_EQ(r.rows_affected, 1u);
+    r = lp_.run(conn_.copy_in("COPY copy_t FROM STDIN", copy_from_range(std::vector<std::string>{})));
+    EXPECT_EQ(r.rows_affected, 0u);
+    EXPECT_EQ(count(), 1);
+}
+
+TEST_F(CopyTest, CopyFromAndToFiles) {
+    char dir_template[] = "/tmp/pgring-copy-XXXXXX";
+    ASSERT_NE(::mkdtemp(dir_template), nullptr);
+    const std::string dir = dir_template;
+    const std::string in = dir + "/in.csv";
+    {
+        std::ofstream f(in);
+        for (int i = 1; i <= 50000; ++i) {
+            f << i << ",\"file, row " << i << "\"\n";
+        }
+    }
+    command_result r = lp_.run(conn_.copy_in("COPY copy_t FROM STDIN (FORMAT csv)", copy_from_file(in)));
+    EXPECT_EQ(r.rows_affected, 50000u);
+    EXPECT_EQ(lp_.run(conn_.query_value<std::string>("SELECT name FROM copy_t WHERE id = 4242")), "file, row 4242");
+
+    const std::string out = dir + "/out.csv";
+    r = lp_.run(conn_.copy_out("COPY (SELECT * FROM copy_t ORDER BY id) TO STDOUT (FORMAT csv)", copy_to_file(out)));
+    EXPECT_EQ(r.rows_affected, 50000u);
+    std::ifstream back(out);
+    std::ifstream orig(in);
+    const std::string written((std::istreambuf_iterator<char>(back)), std::istreambuf_iterator<char>());
+    const std::string expected((std::istreambuf_iterator<char>(orig)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(written, expected);
+
+    // A missing file fails before the COPY starts, naming the file.
+    try {
+        (void)copy_from_file(dir + "/missing.csv");
+        ADD_FAILURE() << "no exception";
+    } catch (const std::system_error& e) {
+        EXPECT_NE(std::string(e.what()).find("missing.csv"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW((void)copy_to_file(dir + "/no/such/dir/out.csv"), std::system_error);
+    std::filesystem::remove_all(dir);
+    still_usable();
 }
 
 }  // namespace
