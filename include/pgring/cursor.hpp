@@ -93,6 +93,28 @@ public:
     /// next() without exceptions.
     task<result<std::optional<rows>>> try_next();
 
+    /// The next row: the stream as an async range of rows. Fetches the next batch when the
+    /// current one is used up; nullopt once the result is exhausted.
+    ///
+    ///     for (;;) {
+    ///         std::optional<pgring::row_view> r = co_await s.next_row();
+    ///         if (!r) {
+    ///             break;
+    ///         }
+    ///         auto [id, name] = r->as<std::int32_t, std::string>();
+    ///     }
+    ///
+    /// Lifetime: the row_view (and the views decoded from it) stay valid until the next call of
+    /// next_row() or next() on this stream, or its destruction; copy what you keep. next() after
+    /// next_row() drops the rest of the current batch.
+    /// Errors: as next().
+    task<std::optional<row_view>> next_row() {
+        auto r = co_await try_next_row();
+        co_return std::move(r).value();
+    }
+    /// next_row() without exceptions.
+    task<result<std::optional<row_view>>> try_next_row();
+
     /// Ends the stream now: waits for the Close of the portal (or the ROLLBACK of the transaction
     /// the stream opened). Does nothing on a finished stream. Errors: the server's,
     /// errc::connection_closed.
@@ -104,7 +126,9 @@ public:
     task<result<void>> try_close();
 
     /// True until the last row was returned, an error ended the stream, or it was closed.
-    bool is_open() const noexcept { return state_ == state::open || first_.has_value(); }
+    bool is_open() const noexcept {
+        return state_ == state::open || first_.has_value() || (current_ && current_index_ < current_->size());
+    }
     /// The CommandComplete tag once the result is exhausted ("SELECT 0" style: PostgreSQL counts
     /// only the rows of the last Execute); empty before.
     const std::string& command_tag() const noexcept { return tag_; }
@@ -132,6 +156,8 @@ private:
     bool own_transaction_ = false;  // the stream sent BEGIN and ends the transaction
     bool busy_ = false;             // a next() or close() is running
     std::optional<rows> first_;     // the batch that answered the Bind, until the first next()
+    std::optional<rows> current_;   // the batch next_row() walks
+    std::size_t current_index_ = 0; // its next row
     detail::block_ptr<detail::column_set> columns_;  // from the Describe, for the later batches
     std::string tag_;
     std::uint64_t returned_ = 0;

@@ -69,11 +69,6 @@ std::string thrown_message() {
     }
 }
 
-std::error_code closed_error(diagnostics& diag) {
-    diag.client_message = "the connection is closed";
-    return make_error_code(errc::connection_closed);
-}
-
 // A message could not be written: leave the buffer as it was and say why.
 std::error_code send_failed(wire::write_buffer& out, const wire::write_buffer::mark& mark, std::error_code ec,
                             diagnostics& diag) {
@@ -90,6 +85,28 @@ struct wait_ready {
 };
 
 }  // namespace
+
+std::error_code closed_error(diagnostics& diag) {
+    diag.client_message = "the connection is closed";
+    return make_error_code(errc::connection_closed);
+}
+
+failure make_failure(std::error_code ec, diagnostics diag) {
+    if (diag.message.empty() && diag.client_message.empty()) {
+        diag.client_message = ec.message();
+    }
+    return failure{ec, std::move(diag)};
+}
+
+failure client_failure(errc code, std::string message) {
+    return failure{make_error_code(code), diagnostics{.client_message = std::move(message)}};
+}
+
+std::string quoted_identifier(std::string_view name) {
+    std::string out;
+    append_identifier(out, name);
+    return out;
+}
 
 void append_identifier(std::string& out, std::string_view name) {
     out += '"';
@@ -1423,16 +1440,7 @@ const std::vector<column>& statement::columns() const noexcept {
 
 // ---- operations -----------------------------------------------------------------------------------
 
-namespace {
-
-failure make_failure(std::error_code ec, diagnostics diag) {
-    if (diag.message.empty() && diag.client_message.empty()) {
-        diag.client_message = ec.message();
-    }
-    return failure{ec, std::move(diag)};
-}
-
-}  // namespace
+using detail::make_failure;
 
 task<result<command_result>> operations::run_command(std::string_view sql, const statement* stmt,
                                                      std::span<const detail::param_ref> params) {

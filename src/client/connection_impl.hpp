@@ -55,6 +55,15 @@ public:
 /// Appends `name` quoted as an SQL identifier: in double quotes, taken as written (no case
 /// folding), a `"` doubled.
 void append_identifier(std::string& out, std::string_view name);
+/// `name` quoted as an SQL identifier (see append_identifier).
+std::string quoted_identifier(std::string_view name);
+
+/// errc::connection_closed, with its message in `diag`.
+std::error_code closed_error(diagnostics& diag);
+/// `ec` with `diag` as a failure; the error's own message when `diag` has none.
+failure make_failure(std::error_code ec, diagnostics diag);
+/// A client error with `message` as a failure.
+failure client_failure(errc code, std::string message);
 
 class connection_impl {
     friend class stream_support;  // row_stream and cursor (cursor.cpp) write their own messages

@@ -36,38 +36,9 @@ using driver::text_format;
 
 namespace {
 
-std::error_code closed_error(diagnostics& diag) {
-    diag.client_message = "the connection is closed";
-    return make_error_code(errc::connection_closed);
-}
-
 std::error_code invalid_state(diagnostics& diag, std::string message) {
     diag.client_message = std::move(message);
     return make_error_code(errc::invalid_state);
-}
-
-// A client error as a failure (its message set before the failure is built).
-failure client_failure(errc code, std::string message) {
-    return failure{make_error_code(code), diagnostics{.client_message = std::move(message)}};
-}
-
-failure make_failure(std::error_code ec, diagnostics diag) {
-    if (diag.message.empty() && diag.client_message.empty()) {
-        diag.client_message = ec.message();
-    }
-    return failure{ec, std::move(diag)};
-}
-
-std::string quoted(std::string_view name) {
-    std::string out = "\"";
-    for (const char c : name) {
-        out += c;
-        if (c == '"') {
-            out += '"';
-        }
-    }
-    out += '"';
-    return out;
 }
 
 }  // namespace
@@ -462,7 +433,7 @@ public:
         cursor c;
         c.name_ = impl->next_name('u');
         std::string declare =
-            "DECLARE " + quoted(c.name_) + (options.scroll ? " SCROLL" : " NO SCROLL") + " CURSOR FOR ";
+            "DECLARE " + quoted_identifier(c.name_) + (options.scroll ? " SCROLL" : " NO SCROLL") + " CURSOR FOR ";
         declare.append(sql.data(), sql.size());
         rows out;
         const std::error_code ec = co_await run_cursor_command(*impl, declare, params, out, diag);
@@ -492,10 +463,13 @@ row_stream::row_stream(row_stream&& o) noexcept
       own_transaction_(std::exchange(o.own_transaction_, false)),
       busy_(o.busy_),
       first_(std::move(o.first_)),
+      current_(std::move(o.current_)),
+      current_index_(o.current_index_),
       columns_(std::move(o.columns_)),
       tag_(std::move(o.tag_)),
       returned_(o.returned_) {
     o.first_.reset();
+    o.current_.reset();
 }
 
 row_stream& row_stream::operator=(row_stream&& o) noexcept {
@@ -511,6 +485,9 @@ row_stream& row_stream::operator=(row_stream&& o) noexcept {
         busy_ = o.busy_;
         first_ = std::move(o.first_);
         o.first_.reset();
+        current_ = std::move(o.current_);
+        o.current_.reset();
+        current_index_ = o.current_index_;
         columns_ = std::move(o.columns_);
         tag_ = std::move(o.tag_);
         returned_ = o.returned_;
@@ -542,6 +519,7 @@ task<result<std::optional<rows>>> row_stream::try_next() {
         co_return detail::client_failure(errc::invalid_state,
                                          "row_stream::next(): another call on this stream is running");
     }
+    current_.reset();  // next_row()'s batch
     if (first_) {
         rows batch = std::move(*first_);
         first_.reset();
@@ -567,6 +545,23 @@ task<result<std::optional<rows>>> row_stream::try_next() {
         }
     }
     co_return std::optional<rows>();
+}
+
+task<result<std::optional<row_view>>> row_stream::try_next_row() {
+    if (current_ && current_index_ < current_->size()) {
+        co_return std::optional<row_view>((*current_)[current_index_++]);
+    }
+    // Frees the used batch (and its receive buffers) before fetching the next one.
+    result<std::optional<rows>> batch = co_await try_next();
+    if (!batch) {
+        co_return detail::make_failure(batch.error(), batch.diag());
+    }
+    if (!*batch) {
+        co_return std::optional<row_view>();
+    }
+    current_ = std::move(**batch);
+    current_index_ = 1;
+    co_return std::optional<row_view>((*current_)[0]);
 }
 
 task<result<void>> row_stream::try_close() {
@@ -651,11 +646,11 @@ task<result<rows>> cursor::command(std::string sql) {
 }
 
 task<result<rows>> cursor::try_fetch(cursor_direction direction) {
-    return command("FETCH " + direction.clause + " FROM " + detail::quoted(name_));
+    return command("FETCH " + direction.clause + " FROM " + detail::quoted_identifier(name_));
 }
 
 task<result<std::uint64_t>> cursor::try_move(cursor_direction direction) {
-    result<rows> r = co_await command("MOVE " + direction.clause + " IN " + detail::quoted(name_));
+    result<rows> r = co_await command("MOVE " + direction.clause + " IN " + detail::quoted_identifier(name_));
     if (!r) {
         co_return failure{r.error(), r.diag()};
     }

@@ -50,19 +50,8 @@ task<std::error_code> connection_impl::simple_command(std::string sql, diagnosti
 
 namespace {
 
-// `name` as an SQL identifier (see detail::append_identifier).
-std::string quoted_identifier(std::string_view name) {
-    std::string out;
-    detail::append_identifier(out, name);
-    return out;
-}
-
-failure make_failure(std::error_code ec, diagnostics diag) {
-    if (diag.message.empty() && diag.client_message.empty()) {
-        diag.client_message = ec.message();
-    }
-    return failure{ec, std::move(diag)};
-}
+using detail::make_failure;
+using detail::quoted_identifier;
 
 // The failure of a channel name the protocol cannot carry; empty when the name is sendable.
 std::optional<failure> check_channel_name(std::string_view channel) {

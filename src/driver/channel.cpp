@@ -360,11 +360,7 @@ void channel::flush() {
     // A small send to a server that owes an answer: its completion only frees buffers, so the
     // loop may wait for the answer in the same enter. Not when someone waits for the send
     // itself (back-pressure, Terminate).
-    std::size_t bytes = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        bytes += spans[i].size();
-    }
-    if (bytes <= quiet_send_limit && head_ != nullptr && !drain_waiter_ && !terminating_) {
+    if (out_.pending_bytes() <= quiet_send_limit && head_ != nullptr && !drain_waiter_ && !terminating_) {
         loop_.ring().expect_quiet_completion();
     }
 }

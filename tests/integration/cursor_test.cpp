@@ -407,5 +407,60 @@ TEST_F(CursorTest, CursorDeclareErrorIsTheServers) {
     EXPECT_EQ(value("SELECT 15"), 15);
 }
 
+TEST_F(CursorTest, NextRowWalksTheStreamRowByRow) {
+    struct walked {
+        std::int64_t rows = 0;
+        std::int64_t sum = 0;
+        bool in_order = true;
+        bool open_before_end = true;
+        bool open_after_end = true;
+        std::optional<row_view> after_end;
+    };
+    const walked w = lp_.run([](connection& conn) -> task<walked> {
+        walked out;
+        row_stream s = co_await conn.stream({.fetch_size = 333}, "SELECT g, 'r' || g FROM generate_series(1, 10000) g");
+        for (;;) {
+            std::optional<row_view> r = co_await s.next_row();
+            if (!r) {
+                break;
+            }
+            auto [g, name] = r->as<std::int32_t, std::string>();
+            ++out.rows;
+            out.in_order = out.in_order && g == out.rows && name == "r" + std::to_string(g);
+            out.sum += g;
+            out.open_before_end = out.open_before_end && (g == 10000 || s.is_open());
+        }
+        out.open_after_end = s.is_open();
+        out.after_end = co_await s.next_row();
+        co_return out;
+    }(conn_));
+    EXPECT_EQ(w.rows, 10000);
+    EXPECT_EQ(w.sum, std::int64_t{10000} * 10001 / 2);
+    EXPECT_TRUE(w.in_order);
+    EXPECT_TRUE(w.open_before_end);
+    EXPECT_FALSE(w.open_after_end);
+    EXPECT_FALSE(w.after_end.has_value());
+    EXPECT_EQ(conn_.transaction_status(), 'I');
+
+    // An error mid-stream comes out of next_row().
+    result<std::int64_t> failed = lp_.run([](connection& conn) -> task<result<std::int64_t>> {
+        row_stream s = co_await conn.stream({.fetch_size = 10}, "SELECT 10 / (50 - g) FROM generate_series(1, 100) g");
+        std::int64_t seen = 0;
+        for (;;) {
+            result<std::optional<row_view>> r = co_await s.try_next_row();
+            if (!r) {
+                co_return failure{r.error(), r.diag()};
+            }
+            if (!*r) {
+                co_return seen;
+            }
+            ++seen;
+        }
+    }(conn_));
+    ASSERT_FALSE(failed);
+    EXPECT_EQ(failed.error(), sqlstate::division_by_zero) << failed.diag().primary();
+    EXPECT_EQ(value("SELECT 9"), 9);
+}
+
 }  // namespace
 }  // namespace pgring::test
