@@ -4,8 +4,7 @@
 
 #include <pgring/error.hpp>
 
-#include "ring/loop.hpp"
-#include "ring/timeout.hpp"
+#include "driver/timed_wait.hpp"
 
 #include <coroutine>
 #include <string>
@@ -15,64 +14,20 @@ namespace pgring::driver {
 
 // One next() that waits, in its coroutine frame.
 struct notification_queue::waiter {
-    notification_queue* queue = nullptr;
-    std::coroutine_handle<> handle;
+    notification_queue* queue;
+    timed_wait wait;
     waiter* prev = nullptr;
     waiter* next = nullptr;
     bool linked = false;
-    timer_record* timer = nullptr;  // armed deadline of a timed wait
     std::optional<notification> value;
-    std::error_code ec;  // why the wait ended without a value
+    std::error_code ec;  // why the wait ended without a value (closed)
 
-    waiter() = default;
+    explicit waiter(notification_queue& q) noexcept : queue(&q), wait(q.loop_) {}
     waiter(const waiter&) = delete;
     waiter& operator=(const waiter&) = delete;
-    // The frame is destroyed while waiting (its task was dropped, or the loop is going away).
-    ~waiter() {
-        if (linked) {
-            queue->unlink(*this);
-        }
-        disarm();
-    }
-    void disarm() noexcept;
-};
-
-// A timed wait's deadline. Heap-allocated: the waiter may be gone before the kernel lets go.
-struct notification_queue::timer_record : ring::timeout_op {
-    waiter* owner = nullptr;  // null once the wait ended another way (the timer was cancelled)
-    detail::loop_impl* loop = nullptr;
-};
-
-void notification_queue::waiter::disarm() noexcept {
-    if (timer != nullptr) {
-        timer_record* t = std::exchange(timer, nullptr);
-        t->owner = nullptr;
-        queue->loop_.ring().cancel(*t);  // on_timer frees it
-    }
-}
-
-struct notification_queue::wait_awaiter {
-    notification_queue& q;
-    waiter& w;
-    std::optional<std::chrono::milliseconds> timeout;
-
-    bool await_ready() const noexcept {
-        return !q.queue_.empty() || q.closed_ || (timeout && timeout->count() <= 0);
-    }
-    void await_suspend(std::coroutine_handle<> h) {
-        w.handle = h;
-        q.link(w);
-        if (timeout) {
-            auto* t = new timer_record();
-            t->complete = &notification_queue::on_timer;
-            t->owner = &w;
-            t->loop = &q.loop_;
-            w.timer = t;
-            q.loop_.channel_created();
-            ring::async_timeout(q.loop_.ring(), *t, *timeout);
-        }
-    }
-    void await_resume() const noexcept {}
+    // The frame is destroyed while waiting (its task was dropped, or the loop is going away);
+    // `wait` disarms its deadline.
+    ~waiter() { queue->unlink(*this); }
 };
 
 notification_queue::notification_queue(detail::loop_impl& lp, std::size_t capacity,
@@ -105,8 +60,7 @@ void notification_queue::unlink(waiter& w) noexcept {
 
 void notification_queue::wake(waiter& w) noexcept {
     unlink(w);
-    w.disarm();
-    loop_.schedule(w.handle);
+    w.wait.wake();
 }
 
 void notification_queue::deliver(std::int32_t process_id, std::string_view channel, std::string_view payload) {
@@ -147,33 +101,34 @@ void notification_queue::close(const diagnostics& why) {
     }
 }
 
-void notification_queue::on_timer(ring::op_base* op, int, unsigned) {
-    auto* t = static_cast<timer_record*>(static_cast<ring::timeout_op*>(op));
-    if (t->owner != nullptr) {
-        waiter& w = *t->owner;
-        w.timer = nullptr;
-        w.ec = make_error_code(errc::timeout);
-        w.queue->unlink(w);
-        t->loop->schedule(w.handle);
-    }
-    t->loop->channel_freed();
-    delete t;
-}
-
 task<result<notification>> notification_queue::next(std::shared_ptr<notification_queue> q,
                                                     std::optional<std::chrono::milliseconds> timeout) {
-    waiter w;
-    w.queue = q.get();
-    co_await wait_awaiter{*q, w, timeout};
-    if (w.value) {
-        co_return std::move(*w.value);
+    std::optional<notification> value;
+    std::error_code ec;
+    if (q->queue_.empty() && !q->closed_) {
+        if (timeout && timeout->count() <= 0) {
+            ec = make_error_code(errc::timeout);
+        } else {
+            waiter w(*q);
+            q->link(w);
+            co_await w.wait.wait(timeout ? std::chrono::nanoseconds(*timeout) : std::chrono::nanoseconds(-1));
+            q->unlink(w);  // still linked when the deadline ended the wait
+            value = std::move(w.value);
+            ec = w.ec;
+            if (!value && !ec && !w.wait.woken()) {
+                ec = make_error_code(errc::timeout);
+            }
+        }
     }
-    if (!w.ec && !q->queue_.empty()) {
+    if (value) {
+        co_return std::move(*value);
+    }
+    if (!ec && !q->queue_.empty()) {
         notification n = std::move(q->queue_.front());
         q->queue_.pop_front();
         co_return n;
     }
-    if (w.ec == errc::timeout || (!w.ec && !q->closed_)) {
+    if (ec == errc::timeout) {
         co_return failure{make_error_code(errc::timeout),
                           diagnostics{.client_message = "no notification arrived before the timeout"}};
     }

@@ -14,10 +14,7 @@
 // suspends, and deliver() serves waiters before it queues), so the order is the arrival order.
 //
 // A waiter lives in the frame of the coroutine running next(); it unlinks itself when that frame
-// is destroyed. A timed wait arms a heap timer record that outlives the waiter if it must (the
-// kernel holds its address until its completion); the record counts as a channel on the loop
-// (loop_impl::channel_created), so a loop being destroyed still runs its last completion and
-// frees it.
+// is destroyed. Its wait, with or without a deadline, is a driver::timed_wait.
 //
 // Lifetime: shared (std::shared_ptr) by the connection, the channel's callbacks and every
 // notification_stream; next() holds a reference while it waits.
@@ -67,14 +64,11 @@ public:
 
 private:
     struct waiter;
-    struct timer_record;
-    struct wait_awaiter;
 
     void link(waiter& w) noexcept;
     void unlink(waiter& w) noexcept;
-    // Ends `w`'s wait (linked, suspended): disarms its timer and schedules its coroutine.
+    // Ends `w`'s wait (linked): its coroutine resumes at the next turn.
     void wake(waiter& w) noexcept;
-    static void on_timer(ring::op_base* op, int res, unsigned flags);
 
     detail::loop_impl& loop_;
     std::size_t capacity_;
