@@ -199,12 +199,18 @@ void connection_impl::write_hold::release() noexcept {
     ch_ = nullptr;
 }
 
-task<std::error_code> connection_impl::wait_write_turn(diagnostics& diag) {
-    co_await ch_->write_turn();
+task<std::error_code> connection_impl::wait_write_turn(diagnostics& diag, bool exclusive) {
+    if (ch_ == nullptr) {
+        co_return closed_error(diag);
+    }
+    co_await ch_->write_turn(exclusive);
     if (ch_ == nullptr) {
         co_return closed_error(diag);
     }
     if (std::error_code ec = ch_->usable(&diag)) {
+        if (exclusive) {
+            ch_->release_writes();
+        }
         co_return ec;
     }
     send_pending_closes();
@@ -602,23 +608,16 @@ task<std::error_code> connection_impl::copy(std::string_view sql, const operatio
                                             const operations::copy_generator* source, rows& out, diagnostics& diag,
                                             const call_options& call) {
     const running_guard running(this);
-    if (ch_ == nullptr) {
-        co_return closed_error(diag);
-    }
     // COPY FROM STDIN holds the write side from its Parse to its CopyDone: another request's
     // messages in between would reach the server in COPY mode.
-    co_await ch_->write_turn(source != nullptr);
-    if (ch_ == nullptr) {
-        co_return closed_error(diag);
+    const std::error_code turn_ec = co_await wait_write_turn(diag, source != nullptr);
+    if (turn_ec) {
+        co_return turn_ec;
     }
     write_hold hold(*this);
     if (source == nullptr) {
         hold.release();
     }
-    if (std::error_code ec = ch_->usable(&diag)) {
-        co_return ec;
-    }
-    send_pending_closes();
     wire::session& s = ch_->session();
     wire::write_buffer& o = ch_->out();
     if (std::error_code ec = write_copy_statement(sql, diag)) {
@@ -752,15 +751,11 @@ task<std::error_code> connection_impl::stream_batch(prepared_statement* st, std:
                               " parameters but each row has " + std::to_string(width);
         co_return make_error_code(errc::wrong_parameter_count);
     }
-    co_await ch_->write_turn(true);
-    if (ch_ == nullptr) {
-        co_return closed_error(diag);
+    const std::error_code turn_ec = co_await wait_write_turn(diag, true);
+    if (turn_ec) {
+        co_return turn_ec;
     }
     write_hold hold(*this);
-    if (std::error_code ec = ch_->usable(&diag)) {
-        co_return ec;
-    }
-    send_pending_closes();
     wire::session& s = ch_->session();
     wire::write_buffer& o = ch_->out();
 
@@ -948,18 +943,11 @@ task<std::error_code> connection_impl::copy_records(std::string_view table, cons
     }
     sql += " FROM STDIN (FORMAT binary)";
 
-    if (ch_ == nullptr) {
-        co_return closed_error(diag);
-    }
-    co_await ch_->write_turn(true);
-    if (ch_ == nullptr) {
-        co_return closed_error(diag);
+    const std::error_code turn_ec = co_await wait_write_turn(diag, true);
+    if (turn_ec) {
+        co_return turn_ec;
     }
     write_hold hold(*this);
-    if (std::error_code ec = ch_->usable(&diag)) {
-        co_return ec;
-    }
-    send_pending_closes();
     if (std::error_code ec = write_copy_statement(sql, diag)) {
         co_return ec;
     }
@@ -1131,18 +1119,11 @@ task<std::error_code> connection_impl::run_batch(const batch& b, bool atomic, st
             sts[i] = {};
         }
     }
-    if (ch_ == nullptr) {
-        co_return closed_error(diag);
-    }
-    co_await ch_->write_turn(true);
-    if (ch_ == nullptr) {
-        co_return closed_error(diag);
+    const std::error_code turn_ec = co_await wait_write_turn(diag, true);
+    if (turn_ec) {
+        co_return turn_ec;
     }
     write_hold hold(*this);
-    if (std::error_code ec = ch_->usable(&diag)) {
-        co_return ec;
-    }
-    send_pending_closes();
     wire::session& s = ch_->session();
     wire::write_buffer& o = ch_->out();
     driver::batch_exchange whole{std::span<rows>(outs)};

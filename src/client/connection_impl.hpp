@@ -162,8 +162,11 @@ private:
     task<std::error_code> described_statement(std::string_view sql, block_ptr<prepared_statement>& out,
                                               diagnostics& diag, driver::clock::time_point deadline);
     // Waits while another request streams its messages (see channel::write_turn), then checks
-    // that the connection is still usable. Call only when !ch_->writes_free().
-    task<std::error_code> wait_write_turn(diagnostics& diag);
+    // that the connection is still usable and writes the pending Closes. `exclusive`: the turn
+    // holds the write side; on success the caller puts it in a write_hold at once (on failure
+    // it is already given back). A shared turn is worth its frame only when
+    // !ch_->writes_free().
+    task<std::error_code> wait_write_turn(diagnostics& diag, bool exclusive = false);
     // Writes the Closes of statements evicted while the write side was held.
     void send_pending_closes();
     // Writes Parse + Bind + Execute + Sync of a COPY statement; the buffer is left as it was on error.
