@@ -1061,21 +1061,34 @@ task<std::error_code> connection_impl::copy_records(std::string_view table, cons
 }
 
 task<std::error_code> connection_impl::described_statement(std::string_view sql, block_ptr<prepared_statement>& out,
-                                                           diagnostics& diag, driver::clock::time_point deadline) {
+                                                           diagnostics& diag, driver::clock::time_point deadline,
+                                                           bool for_bind) {
     if (cache_.caches(sql)) {
         co_return co_await cached_statement(sql, out, diag, deadline);
     }
     block_ptr<prepared_statement> st = prepared_statement::make();
     st->name = next_name('s');
     st->sql.assign(sql.data(), sql.size());
+    st->temporary = true;
     const std::error_code ec = co_await describe(*st, diag, deadline);
-    pending_close_.push_back(st->name);  // prepared only for its description
+    if (ec || !for_bind) {
+        close_temporary(*st);  // prepared only for its description
+    }
     if (ec) {
         co_return ec;
     }
     st->ready = true;
     out = std::move(st);
     co_return std::error_code{};
+}
+
+void connection_impl::close_temporary(const prepared_statement& st) {
+    if (st.temporary) {
+        pending_close_.push_back(st.name);
+        if (ch_ != nullptr && ch_->writes_free()) {
+            send_pending_closes();
+        }
+    }
 }
 
 task<std::error_code> connection_impl::run_batch(const batch& b, bool atomic, std::vector<rows>& outs,
@@ -1099,9 +1112,21 @@ task<std::error_code> connection_impl::run_batch(const batch& b, bool atomic, st
     };
     // Prepare (or find) every statement first: these round trips come before the one write.
     std::vector<block_ptr<prepared_statement>> sts(n);
+    // Statements prepared for this batch alone are closed when it ends (after its Binds).
+    struct temporaries_closer {
+        connection_impl& impl;
+        std::vector<block_ptr<prepared_statement>>& sts;
+        ~temporaries_closer() {
+            for (const block_ptr<prepared_statement>& st : sts) {
+                if (st) {
+                    impl.close_temporary(*st);
+                }
+            }
+        }
+    } closer{*this, sts};
     for (std::size_t i = 0; i < n; ++i) {
         diagnostics d;
-        std::error_code ec = co_await described_statement(b.entries()[i].sql, sts[i], d, deadline);
+        std::error_code ec = co_await described_statement(b.entries()[i].sql, sts[i], d, deadline, true);
         if (!ec && b.entries()[i].params->params().size() != sts[i]->parameter_types.size()) {
             d.client_message = "the statement has " + std::to_string(sts[i]->parameter_types.size()) +
                                " parameters but " + std::to_string(b.entries()[i].params->params().size()) +
@@ -1116,6 +1141,9 @@ task<std::error_code> connection_impl::run_batch(const batch& b, bool atomic, st
             }
             errors[i] = ec;
             diags[i] = std::move(d);
+            if (sts[i]) {
+                close_temporary(*sts[i]);
+            }
             sts[i] = {};
         }
     }

@@ -158,9 +158,16 @@ private:
 
     driver::clock::time_point deadline_of(const call_options& call) const noexcept;
     // The statement for `sql` with its types and columns: from the statement cache, or (cache
-    // off, long SQL) described as a named statement that is closed again right after.
+    // off, long SQL) described as a named statement. `for_bind` false: that statement is closed
+    // again right after (its description is all the caller needs). `for_bind` true: it is marked
+    // `temporary`, and the caller binds it and then closes it with close_temporary().
     task<std::error_code> described_statement(std::string_view sql, block_ptr<prepared_statement>& out,
-                                              diagnostics& diag, driver::clock::time_point deadline);
+                                              diagnostics& diag, driver::clock::time_point deadline,
+                                              bool for_bind = false);
+    // Writes the Close of a `temporary` statement after the messages already written that use
+    // it (now, or at the next write turn while another request holds the write side); nothing
+    // for a cached one.
+    void close_temporary(const prepared_statement& st);
     // Waits while another request streams its messages (see channel::write_turn), then checks
     // that the connection is still usable and writes the pending Closes. `exclusive`: the turn
     // holds the write side; on success the caller puts it in a write_hold at once (on failure

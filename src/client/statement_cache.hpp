@@ -41,6 +41,9 @@ struct prepared_statement : shared_block {
     /// False while its Parse/Describe is in flight; calls for the same SQL wait in `waiters`.
     bool ready = false;
     bool in_cache = false;
+    /// Prepared outside the cache for one call (connection_impl::described_statement); the call
+    /// closes it once its Binds are written.
+    bool temporary = false;
     std::vector<std::coroutine_handle<>> waiters;
 
     static block_ptr<prepared_statement> make();

@@ -440,5 +440,28 @@ TEST_F(BatchTest, CopyOutRowsStopsOnAThrowingSinkAndRefusesParameters) {
     still_usable();
 }
 
+TEST_F(BatchTest, RunBatchAndPipelineWorkWithTheCacheOff) {
+    // Statements prepared for the batch alone: closed after their Binds, not before.
+    connection_options o;
+    o.statement_cache.max_size = 0;
+    connect(std::move(o));
+    batch b;
+    b.add("INSERT INTO batch_t (id, name) VALUES ($1, $2)", std::int32_t{1}, "one")
+        .add("INSERT INTO batch_t (id, name) VALUES ($1, $2)", std::int32_t{2}, "two")
+        .add("SELECT id, name FROM batch_t ORDER BY id");
+    const std::vector<rows> r = lp_.run(conn_.run_batch(b));
+    ASSERT_EQ(r.size(), 3u);
+    ASSERT_EQ(r[2].size(), 2u);
+    EXPECT_EQ((r[2][1].as<std::int32_t, std::string>()), std::make_tuple(2, std::string("two")));
+    const auto each = lp_.run(conn_.run_pipeline(b));
+    ASSERT_EQ(each.size(), 3u);
+    EXPECT_FALSE(each[0]) << "duplicate key";
+    ASSERT_TRUE(each[2]) << each[2].diag().primary();
+    EXPECT_EQ(each[2]->size(), 2u);
+    // Nothing of them is left prepared on the server.
+    EXPECT_EQ(lp_.run(conn_.query_value<std::int64_t>("SELECT count(*) FROM pg_prepared_statements")), 0);
+    still_usable();
+}
+
 }  // namespace
 }  // namespace pgring::test
