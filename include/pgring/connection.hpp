@@ -750,10 +750,10 @@ private:
     task<result<command_result>> run_copy_records(std::string_view table, const std::vector<std::string>& columns,
                                                   detail::param_rows& rows);
     template <class Tuple>
-    task<result<row_stream>> call_stream(std::string_view sql, const statement* stmt, std::size_t fetch_size,
+    task<result<row_stream>> call_stream(std::string_view sql, const statement* stmt, stream_options options,
                                          Tuple held);
     task<result<row_stream>> run_stream(std::string_view sql, const statement* stmt,
-                                        std::span<const detail::param_ref> params, std::size_t fetch_size);
+                                        std::span<const detail::param_ref> params, stream_options options);
 };
 
 /// One connection to a PostgreSQL server, on the loop of the thread that made it.

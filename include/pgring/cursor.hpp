@@ -2,11 +2,12 @@
 
 /// @file
 /// Large results with bounded memory: `row_stream` (rows of one query in batches, through a
-/// portal with an Execute row limit) and `cursor` (a server-side cursor, DECLARE ... [SCROLL]
-/// CURSOR, moved with FETCH and MOVE).
+/// portal with an Execute row limit, or in a single pass with back-pressure on the socket) and
+/// `cursor` (a server-side cursor, DECLARE ... [SCROLL] CURSOR, moved with FETCH and MOVE).
 ///
-///     pgring::row_stream s = co_await conn.stream({.fetch_size = 500}, "SELECT * FROM big WHERE k > $1",
-///     10); for (;;) {
+///     pgring::row_stream s =
+///         co_await conn.stream({.fetch_size = 500}, "SELECT * FROM big WHERE k > $1", 10);
+///     for (;;) {
 ///         std::optional<pgring::rows> batch = co_await s.next();
 ///         if (!batch) {
 ///             break;
@@ -17,6 +18,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <pgring/connection.hpp>
 #include <pgring/diagnostics.hpp>
@@ -34,19 +36,36 @@ namespace pgring {
 
 namespace detail {
 class stream_support;
+struct one_pass;
 }  // namespace detail
+
+/// How connection::stream() reads a result (see row_stream).
+enum class stream_mode : std::uint8_t {
+    /// `portal` inside a transaction block, `single_pass` outside one.
+    automatic,
+    /// A portal with an Execute row limit per batch; outside a transaction block the stream
+    /// opens one (BEGIN ... COMMIT) for the portal to live in.
+    portal,
+    /// One Execute without a row limit; the rows are read as they arrive and the socket is not
+    /// read while `fetch_size` rows wait for next() (the server then blocks).
+    single_pass,
+};
 
 /// Options of connection::stream().
 struct stream_options {
-    /// Rows per batch (the row limit of each Execute); 0 is taken as 1.
+    /// Rows per batch: the row limit of each Execute (portal), or the rows that may wait before
+    /// the socket is paused (single_pass); 0 is taken as 1.
     std::size_t fetch_size = 1000;
+    /// How the result is read.
+    stream_mode mode = stream_mode::automatic;
 };
 
-/// The rows of one query, fetched in batches of at most `fetch_size` rows: the query is bound to
-/// a named portal once, then each next() sends Execute(portal, fetch_size) + Sync and returns
-/// the rows that answer it (PortalSuspended means more). Only one batch is in memory at a time
-/// (plus those the caller keeps).
+/// The rows of one query, in batches of at most about `fetch_size` rows, with memory bounded by
+/// a batch (plus those the caller keeps). Two ways to read the result (stream_options::mode):
 ///
+/// **Portal** (the default inside a transaction block): the query is bound to a named portal
+/// once, then each next() sends Execute(portal, fetch_size) + Sync and returns the rows that
+/// answer it (PortalSuspended means more): batches of exactly `fetch_size` rows until the last.
 /// A portal lives only inside a transaction block, so:
 ///   - inside one (connection::transaction_status() 'T'), the stream uses it and leaves it open;
 ///   - outside one ('I'), stream() first opens one with BEGIN (one more round trip) and ends it
@@ -54,22 +73,38 @@ struct stream_options {
 ///     destroyed or closed early. Statements run on the connection meanwhile (by this or other
 ///     coroutines) run inside that transaction: do not interleave statements that must commit
 ///     on their own, and do not end the transaction under the stream.
-///   - in a failed one ('E'), stream() fails with errc::invalid_state.
-/// The status is the one of the last ReadyForQuery: start a stream after the statements that
-/// change it (BEGIN, COMMIT) have completed, not pipelined with them.
-/// SQL text is parsed as the unnamed statement (as with the statement cache turned off): a
-/// parameter of a non-string C++ type must have a preferred PostgreSQL type, and results come
-/// in binary. A prepared `statement` is bound as query() binds it (its parameter types and
-/// result formats, connection_options::text_result_types included).
+///
+/// **Single pass** (the default outside a transaction block): one Bind + Execute without a row
+/// limit + Sync, as query() sends; no transaction is opened and the server runs the query once,
+/// sending rows as it produces them. next() returns the rows received so far (at least one); once
+/// `fetch_size` rows wait unread, the connection stops reading the socket, the kernel's buffers
+/// fill and the server blocks until next() takes them (back-pressure, as libpq's single-row
+/// mode). A batch may so hold somewhat more than `fetch_size` rows (the rest of the receive
+/// buffer being parsed). The result cannot be rewound or left early without reading it: close()
+/// and the destructor drain what remains (the server is not cancelled). Calls made on the
+/// connection meanwhile queue behind the stream, and since their answers come after its last row,
+/// queueing one lifts the back-pressure (the rows are then buffered): run other statements on
+/// another connection while a single-pass stream is open. The call's timeout covers the whole
+/// stream.
+///
+/// In a failed transaction block ('E'), stream() fails with errc::invalid_state. The status is
+/// the one of the last ReadyForQuery: start a stream after the statements that change it (BEGIN,
+/// COMMIT) have completed, not pipelined with them.
+/// In portal mode SQL text is parsed as the unnamed statement (as with the statement cache turned
+/// off): a parameter of a non-string C++ type must have a preferred PostgreSQL type, and results
+/// come in binary. In single-pass mode SQL text goes through the statement cache as query()'s
+/// does. A prepared `statement` is bound as query() binds it (its parameter types and result
+/// formats, connection_options::text_result_types included).
 ///
 /// Errors end the stream: an error mid-stream (the server's, a timeout) is returned by next(),
 /// the transaction the stream opened is rolled back, and the connection stays usable.
 ///
 /// Lifetime: move-only; must not outlive its connection. Destroying an unfinished stream sends,
-/// without waiting, a Close of the portal (or the ROLLBACK of the transaction the stream opened);
-/// later statements of the connection queue behind it. close() does the same and waits. The rows
-/// of a batch are independent of the stream and of later batches (see `rows` for how long they
-/// hold receive buffers).
+/// without waiting, a Close of the portal (or the ROLLBACK of the transaction the stream opened),
+/// or leaves the rest of a single-pass result to be read and dropped; later statements of the
+/// connection queue behind it. close() does the same and waits. The rows of a batch are
+/// independent of the stream and of later batches (see `rows` for how long they hold receive
+/// buffers).
 /// Thread: the connection's loop thread. One next() at a time.
 class row_stream {
 public:
@@ -157,6 +192,7 @@ private:
     bool busy_ = false;             // a next() or close() is running
     std::optional<rows> first_;     // the batch that answered the Bind, until the first next()
     std::optional<rows> current_;   // the batch next_row() walks
+    std::unique_ptr<detail::one_pass> one_pass_;  // the request of a single-pass stream
     std::size_t current_index_ = 0; // its next row
     detail::block_ptr<detail::column_set> columns_;  // from the Describe, for the later batches
     std::string tag_;
@@ -311,26 +347,26 @@ private:
 
 template <class Tuple>
 task<result<row_stream>> operations::call_stream(std::string_view sql, const statement* stmt,
-                                                 std::size_t fetch_size, Tuple held) {
+                                                 stream_options options, Tuple held) {
     auto params = refs(held);
-    co_return co_await run_stream(sql, stmt, params, fetch_size);
+    co_return co_await run_stream(sql, stmt, params, options);
 }
 
 template <class... Args>
 task<result<row_stream>> operations::try_stream(const stream_options& options, std::string_view sql,
                                                 const Args&... args) {
-    return call_stream(sql, nullptr, options.fetch_size, hold(args...));
+    return call_stream(sql, nullptr, options, hold(args...));
 }
 
 template <class... Args>
 task<result<row_stream>> operations::try_stream(std::string_view sql, const Args&... args) {
-    return call_stream(sql, nullptr, stream_options{}.fetch_size, hold(args...));
+    return call_stream(sql, nullptr, stream_options{}, hold(args...));
 }
 
 template <class... Args>
 task<result<row_stream>> operations::try_stream(const stream_options& options, const statement& stmt,
                                                 const Args&... args) {
-    return call_stream({}, &stmt, options.fetch_size, hold(args...));
+    return call_stream({}, &stmt, options, hold(args...));
 }
 
 template <class... Args>

@@ -43,6 +43,13 @@ std::error_code invalid_state(diagnostics& diag, std::string message) {
 
 }  // namespace
 
+// The request of a single-pass row_stream (see driver::stream_exchange), on the heap so that
+// the row_stream can move.
+struct one_pass {
+    one_pass(block_ptr<column_set> columns, std::size_t pause_at) : x(std::move(columns), pause_at) {}
+    driver::stream_exchange x;
+};
+
 class stream_support {
 public:
     // The declared types and formats of unnamed-statement parameters: the codec's preferred
@@ -142,12 +149,11 @@ public:
         co_return std::error_code{};
     }
 
-    // Bind(`portal`, prepared `st`) + Execute(portal, `max_rows`) + Sync, answered into `out`
-    // (as connection_impl::execute_prepared, into a named portal).
-    static task<std::error_code> run_prepared(connection_impl& impl, const prepared_statement& st,
-                                              std::span<const param_ref> params, const std::string& portal,
-                                              std::int32_t max_rows, rows& out, bool& suspended,
-                                              diagnostics& diag, driver::clock::time_point deadline) {
+    // Writes Bind(`portal`, prepared `st`) + Execute(portal, `max_rows`) + Sync in the caller's
+    // write turn (the caller submits the request before it next suspends).
+    static task<std::error_code> write_prepared(connection_impl& impl, const prepared_statement& st,
+                                                std::span<const param_ref> params, const std::string& portal,
+                                                std::int32_t max_rows, diagnostics& diag) {
         if (params.size() != st.parameter_types.size()) {
             diag.client_message = "the statement has " + std::to_string(st.parameter_types.size()) +
                                   " parameters but " + std::to_string(params.size()) + " were given";
@@ -180,7 +186,19 @@ public:
         if (ec) {
             buf.rollback(mark);
             diag.client_message = "cannot send the statement: " + ec.message();
-            co_return ec;
+        }
+        co_return ec;
+    }
+
+    // Bind(`portal`, prepared `st`) + Execute(portal, `max_rows`) + Sync, answered into `out`
+    // (as connection_impl::execute_prepared, into a named portal).
+    static task<std::error_code> run_prepared(connection_impl& impl, const prepared_statement& st,
+                                              std::span<const param_ref> params, const std::string& portal,
+                                              std::int32_t max_rows, rows& out, bool& suspended,
+                                              diagnostics& diag, driver::clock::time_point deadline) {
+        const std::error_code write_ec = co_await write_prepared(impl, st, params, portal, max_rows, diag);
+        if (write_ec) {
+            co_return write_ec;
         }
         driver::rows_exchange x(out, st.columns, true);
         x.deadline = deadline;
@@ -260,7 +278,7 @@ public:
 
     static task<std::error_code> open(connection_impl& impl, const call_options& call, std::string_view sql,
                                       block_ptr<prepared_statement> prepared,
-                                      std::span<const param_ref> params, std::size_t fetch_size,
+                                      std::span<const param_ref> params, const stream_options& options,
                                       row_stream& st, diagnostics& diag) {
         const connection_impl::running_guard running(&impl);
         if (impl.ch_ == nullptr) {
@@ -276,7 +294,14 @@ public:
         }
         st.impl_ = &impl;
         st.call_ = call;
-        st.fetch_size_ = fetch_size == 0 ? 1 : fetch_size;
+        st.fetch_size_ = options.fetch_size == 0 ? 1 : options.fetch_size;
+        if (options.mode == stream_mode::single_pass || (options.mode == stream_mode::automatic && status == 'I')) {
+            const std::error_code ec = co_await open_single_pass(impl, call, sql, std::move(prepared), params, st, diag);
+            if (ec) {
+                st.impl_ = nullptr;
+            }
+            co_return ec;
+        }
         st.portal_ = impl.next_name('p');
         if (status == 'I') {
             const std::error_code ec = co_await impl.simple_command("BEGIN", diag);
@@ -317,6 +342,84 @@ public:
         }
         const std::error_code end_ec = co_await finish(st, *st.first_, diag);
         co_return end_ec;
+    }
+
+    // Single pass: Bind + Execute (no row limit) + Sync of the statement (SQL text through the
+    // statement cache, or prepared for this call alone), then waits for the first rows or the end.
+    static task<std::error_code> open_single_pass(connection_impl& impl, const call_options& call,
+                                                  std::string_view sql, block_ptr<prepared_statement> prepared,
+                                                  std::span<const param_ref> params, row_stream& st,
+                                                  diagnostics& diag) {
+        const driver::clock::time_point deadline = impl.deadline_of(call);
+        if (!prepared) {
+            const std::error_code ec = co_await impl.described_statement(sql, prepared, diag, deadline, true);
+            if (ec) {
+                co_return ec;
+            }
+        }
+        const std::error_code write_ec = co_await write_prepared(impl, *prepared, params, std::string(), 0, diag);
+        if (write_ec) {
+            impl.close_temporary(*prepared);
+            co_return write_ec;
+        }
+        st.one_pass_ = std::make_unique<one_pass>(prepared->columns, st.fetch_size_);
+        driver::stream_exchange& x = st.one_pass_->x;
+        x.deadline = deadline;
+        x.submit_to(*impl.ch_);
+        impl.close_temporary(*prepared);  // after its Bind
+        co_await x.rows_or_done();
+        if (x.ec) {
+            const std::error_code ec = co_await end_single_pass(st, diag);
+            co_return ec;
+        }
+        st.columns_ = prepared->columns ? prepared->columns : column_set::make();
+        st.column_count_ = static_cast<std::int32_t>(st.columns_->columns.size());
+        st.state_ = row_stream::state::open;
+        co_return std::error_code{};
+    }
+
+    // The next rows of a single-pass stream into `out` (none once it ended; then state_ says how).
+    static task<std::error_code> next_single_pass(row_stream& st, std::optional<rows>& out, diagnostics& diag) {
+        driver::stream_exchange& x = st.one_pass_->x;
+        co_await x.rows_or_done();
+        if (x.ec) {
+            const std::error_code ec = co_await end_single_pass(st, diag);
+            co_return ec;
+        }
+        if (!x.pending.empty()) {
+            out.emplace(x.take());
+            co_return std::error_code{};
+        }
+        st.tag_ = x.tag;
+        st.state_ = row_stream::state::exhausted;
+        st.one_pass_.reset();
+        co_return std::error_code{};
+    }
+
+    // A single-pass stream failed (x.ec): drops the rows after the error, waits for the end of the
+    // request (its ReadyForQuery) and reports the error.
+    static task<std::error_code> end_single_pass(row_stream& st, diagnostics& diag) {
+        driver::stream_exchange& x = st.one_pass_->x;
+        while (!x.done) {
+            (void)x.take();
+            co_await x.rows_or_done();
+        }
+        const std::error_code ec = x.ec;
+        diag = std::move(x.diag);
+        st.one_pass_.reset();
+        st.state_ = row_stream::state::failed;
+        co_return ec;
+    }
+
+    // close() of a single-pass stream: reads and drops the rest of the result.
+    static task<std::error_code> drain_single_pass(row_stream& st) {
+        driver::stream_exchange& x = st.one_pass_->x;
+        while (!x.done) {
+            (void)x.take();
+            co_await x.rows_or_done();
+        }
+        st.one_pass_.reset();
+        co_return std::error_code{};
     }
 
     static std::int32_t limit(const row_stream& st) noexcept {
@@ -392,8 +495,13 @@ public:
         const bool open = st.state_ == row_stream::state::open;
         st.state_ = row_stream::state::closed;
         st.first_.reset();
+        st.current_.reset();
         if (!open || st.impl_ == nullptr) {
             co_return std::error_code{};
+        }
+        if (st.one_pass_) {
+            const std::error_code ec = co_await drain_single_pass(st);
+            co_return ec;
         }
         if (st.own_transaction_) {
             st.own_transaction_ = false;
@@ -465,6 +573,7 @@ row_stream::row_stream(row_stream&& o) noexcept
       first_(std::move(o.first_)),
       current_(std::move(o.current_)),
       current_index_(o.current_index_),
+      one_pass_(std::move(o.one_pass_)),
       columns_(std::move(o.columns_)),
       tag_(std::move(o.tag_)),
       returned_(o.returned_) {
@@ -488,6 +597,7 @@ row_stream& row_stream::operator=(row_stream&& o) noexcept {
         current_ = std::move(o.current_);
         o.current_.reset();
         current_index_ = o.current_index_;
+        one_pass_ = std::move(o.one_pass_);
         columns_ = std::move(o.columns_);
         tag_ = std::move(o.tag_);
         returned_ = o.returned_;
@@ -503,6 +613,10 @@ void row_stream::abandon() noexcept {
     detail::connection_impl* impl = std::exchange(impl_, nullptr);
     const bool open = state_ == state::open;
     state_ = state::closed;
+    if (one_pass_) {
+        one_pass_.reset();  // the request leaves a stand-in that reads and drops the rest
+        return;
+    }
     if (impl == nullptr || !open) {
         return;
     }
@@ -530,6 +644,19 @@ task<result<std::optional<rows>>> row_stream::try_next() {
     }
     if (state_ == state::failed) {
         co_return detail::client_failure(errc::invalid_state, "the stream ended with an error");
+    }
+    if (one_pass_) {
+        std::optional<rows> batch;
+        busy_ = true;
+        const std::error_code ec = co_await stream_support::next_single_pass(*this, batch, diag);
+        busy_ = false;
+        if (ec) {
+            co_return detail::make_failure(ec, std::move(diag));
+        }
+        if (batch) {
+            returned_ += batch->size();
+        }
+        co_return batch;
     }
     while (state_ == state::open && impl_ != nullptr) {
         rows batch;
@@ -581,7 +708,7 @@ task<result<void>> row_stream::try_close() {
 
 task<result<row_stream>> operations::run_stream(std::string_view sql, const statement* stmt,
                                                 std::span<const detail::param_ref> params,
-                                                std::size_t fetch_size) {
+                                                stream_options options) {
     diagnostics diag;
     if (impl_ == nullptr) {
         co_return detail::client_failure(errc::connection_closed, "the connection is closed");
@@ -596,7 +723,7 @@ task<result<row_stream>> operations::run_stream(std::string_view sql, const stat
     }
     row_stream st;
     const std::error_code ec = co_await stream_support::open(*impl_, options_, sql, std::move(prepared),
-                                                             params, fetch_size, st, diag);
+                                                             params, options, st, diag);
     if (ec) {
         co_return detail::make_failure(ec, std::move(diag));
     }

@@ -261,6 +261,9 @@ void channel::abandon(request& r) noexcept {
         fail_all(make_error_code(errc::connection_closed), "out of memory while abandoning a request");
         return;
     }
+    if (recv_paused_) {
+        resume_receive();  // nobody takes the rest of the paused result now: swallow it
+    }
     stand_in->syncs = r.syncs;
     stand_in->orphan = true;
     stand_in->queued_on = this;
@@ -295,6 +298,9 @@ void channel::submit(request& r) {
     enqueue(r);
     if (r.deadline != clock::time_point::max() && head_ == &r) {
         arm_timer();
+    }
+    if (recv_paused_ && head_ != &r) {
+        resume_receive();  // its answer comes after the paused result: read on (see pause_receive)
     }
     schedule_flush();
 }
@@ -388,14 +394,37 @@ void channel::on_sent(ring::op_base* op, int res, unsigned) {
 }
 
 void channel::arm_recv() {
-    if (fd_ < 0 || broken_ || recv_.in_flight) {
+    if (fd_ < 0 || broken_ || recv_.in_flight || recv_paused_) {
         return;
     }
     ring::async_recv(loop_.ring(), recv_, fd_, loop_.pool());
 }
 
+void channel::pause_receive() noexcept {
+    if (recv_paused_ || broken_) {
+        return;
+    }
+    recv_paused_ = true;
+    if (recv_.in_flight && !recv_pause_cancel_) {
+        recv_pause_cancel_ = true;
+        loop_.ring().cancel(recv_);  // completes with -ECANCELED (buffers already filled come first)
+    }
+}
+
+void channel::resume_receive() noexcept {
+    if (!recv_paused_) {
+        return;
+    }
+    recv_paused_ = false;
+    if (!destroyed_ && !starved_) {
+        arm_recv();  // a cancel still in flight: on_data re-arms at its completion
+    }
+}
+
 void channel::on_data(ring::recv_op& op, int res, ring::buffer_lease lease) {
     channel* c = owner_of(op);
+    // The recv's last completion: a cancel by pause_receive() is no longer due.
+    const bool pause_cancelled = !op.in_flight && std::exchange(c->recv_pause_cancel_, false);
     if (c->broken_ || c->destroyed_) {
         lease.release();
     } else if (res > 0) {
@@ -407,7 +436,13 @@ void channel::on_data(ring::recv_op& op, int res, ring::buffer_lease lease) {
         // Back-pressure, not an error: try again once a buffer is free (see ring/socket_ops.hpp).
         c->starved_ = true;
         ring::async_timeout(c->loop_.ring(), c->starve_timer_, std::chrono::milliseconds(1));
-    } else if (res == 0 || res != -ECANCELED) {
+    } else if (res == -ECANCELED) {
+        // pause_receive() cancelled it, and resume_receive() came before this completion: read
+        // again. (Other cancels, as the loop's at its end, are not re-armed.)
+        if (pause_cancelled && !c->recv_paused_ && !c->starved_) {
+            c->arm_recv();
+        }
+    } else {
         const std::error_code cause = res == 0 ? std::error_code{} : std::error_code(-res, std::generic_category());
         if (c->terminating_) {
             c->fail_all(make_error_code(errc::connection_closed), "the connection was closed by the client");
@@ -565,6 +600,9 @@ void channel::finish_front() {
         tail_ = nullptr;
     }
     --in_flight_;
+    if (recv_paused_) {
+        resume_receive();  // the paused result is complete (see pause_receive)
+    }
     if (turn_head_ != nullptr) {
         wake_writers();  // room in the pipeline
     }

@@ -258,6 +258,18 @@ public:
     /// Ends an exclusive turn and lets the waiting writers through.
     void release_writes() noexcept;
 
+    /// Stops reading the socket (back-pressure of a result streamed in one pass: the server
+    /// blocks once the socket buffers fill). Data already received is still dispatched. Lifted
+    /// by resume_receive(), and by any request queued behind the front one (its answer comes
+    /// after the rest of the result, so holding the socket would wait forever).
+    void pause_receive() noexcept;
+    /// Reads the socket again after pause_receive().
+    void resume_receive() noexcept;
+    /// True while the socket is not read (pause_receive()).
+    bool receive_paused() const noexcept { return recv_paused_; }
+    /// The request at the front of the queue (answered now), or null.
+    const request* front() const noexcept { return head_; }
+
     /// The receive buffer being consumed, shared, when `p` lies in it; the caller takes a
     /// reference if it keeps it (the channel's own lasts until the buffer is consumed). Null
     /// when `p` does not lie in it (a reassembled message) or borrowing is off (may_borrow()).
@@ -326,6 +338,8 @@ private:
     bool sending_ = false;
     bool flush_queued_ = false;
     bool starved_ = false;  // the pool ran dry: re-arm the recv at the next flush
+    bool recv_paused_ = false;  // see pause_receive()
+    bool recv_pause_cancel_ = false;  // pause_receive() cancelled the recv; its completion is due
 
     owned<ring::timeout_op> timer_;
     owned<ring::timeout_op> starve_timer_;

@@ -167,6 +167,32 @@ void on_rows_event(request& r, const wire::event& ev, channel& c) {
     }
 }
 
+// After a row of a single-pass stream: wake the consumer; pause the socket once enough wait
+// (not while another request queues behind: its answer comes after these rows).
+void after_stream_row(stream_exchange& x, channel& c) {
+    if (x.waiter) {
+        c.loop().schedule(std::exchange(x.waiter, {}));
+    }
+    if (!x.ec && x.pending.size() >= x.pause_at && c.front() == &x && x.next == nullptr) {
+        c.pause_receive();
+    }
+}
+
+void on_stream_row(request& r, const wire::backend::data_row& row, channel& c) {
+    on_rows_row(r, row, c);
+    after_stream_row(static_cast<stream_exchange&>(r), c);
+}
+
+void on_stream_event(request& r, const wire::event& ev, channel& c) {
+    on_rows_event(r, ev, c);
+    auto& x = static_cast<stream_exchange&>(r);
+    if (ev.kind == wire::event_kind::data_row) {
+        after_stream_row(x, c);
+    } else if (ev.kind == wire::event_kind::command_complete) {
+        x.tag = x.pending.command_tag();
+    }
+}
+
 void on_copy_event(request& r, const wire::event& ev, channel& c) {
     auto& x = static_cast<copy_exchange&>(r);
     switch (ev.kind) {
@@ -213,6 +239,26 @@ void on_copy_event(request& r, const wire::event& ev, channel& c) {
 }
 
 }  // namespace
+
+stream_exchange::stream_exchange(detail::block_ptr<detail::column_set> columns, std::size_t pause)
+    : rows_exchange(pending, {}, true), pause_at(pause == 0 ? 1 : pause) {
+    // (`pending` is constructed after the base, which only keeps its address.)
+    if (columns) {
+        rows::builder::set_columns(pending, std::move(columns));
+    }
+    on_event = &on_stream_event;
+    on_row = &on_stream_row;
+}
+
+rows stream_exchange::take() {
+    rows batch = std::move(pending);
+    pending = rows();
+    rows::builder::share_columns(batch, pending);
+    if (ch != nullptr && ch->receive_paused() && ch->front() == this) {
+        ch->resume_receive();
+    }
+    return batch;
+}
 
 batch_exchange::batch_exchange(std::span<rows> o) : outs(o) {
     on_event = &on_batch_event;

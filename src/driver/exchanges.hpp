@@ -25,7 +25,9 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <coroutine>
 #include <span>
+#include <string>
 #include <string_view>
 #include <system_error>
 #include <vector>
@@ -54,6 +56,38 @@ struct rows_exchange : request {
     std::uint64_t counted = 0;
     /// An Execute with a row limit ended in PortalSuspended: the portal has more rows.
     bool suspended = false;
+};
+
+/// A result read in one pass (row_stream's single-pass mode): one Execute without a row limit,
+/// whose rows gather in `pending` until the consumer takes them. Once `pause_at` rows wait, the
+/// channel stops reading the socket (channel::pause_receive), so the server blocks instead of
+/// memory growing; take() lets it read again. The consumer is woken when rows arrive.
+/// Lifetime: on the heap of the row_stream; destroyed while queued, it leaves a stand-in.
+struct stream_exchange : rows_exchange {
+    stream_exchange(detail::block_ptr<detail::column_set> columns, std::size_t pause_at);
+    rows pending;
+    std::size_t pause_at;
+    std::string tag;  ///< the CommandComplete tag (also set in `pending`, which take() replaces)
+    channel* ch = nullptr;  ///< set by submit_to()
+
+    /// Submits the request (its messages are already in the channel's buffer).
+    void submit_to(channel& c) {
+        ch = &c;
+        c.submit(*this);
+    }
+    /// The rows gathered so far (possibly none); reading resumes if it was paused for them.
+    rows take();
+
+    /// Awaits rows to take or the end of the request, whichever comes first.
+    auto rows_or_done() noexcept {
+        struct awaiter {
+            stream_exchange& x;
+            bool await_ready() const noexcept { return x.done || !x.pending.empty(); }
+            void await_suspend(std::coroutine_handle<> h) noexcept { x.waiter = h; }
+            void await_resume() const noexcept {}
+        };
+        return awaiter{*this};
+    }
 };
 
 /// The statements of an atomic batch (Bind + Execute each, one Sync): the rows and the tag of

@@ -24,6 +24,8 @@ struct rows::builder {
     static void set_columns(rows& r, detail::block_ptr<detail::column_set> columns) {
         r.columns_ = std::move(columns);
     }
+    /// Gives `to` the columns of `from` (shared).
+    static void share_columns(const rows& from, rows& to) { to.columns_ = from.columns_; }
     /// Keeps a row that lies in `buffer`, taking a reference to it when it is not the buffer of
     /// the previous row (one reference per buffer, none per row).
     static void add_borrowed(rows& r, detail::shared_block* buffer, const std::byte* data, std::size_t size) {

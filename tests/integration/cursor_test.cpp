@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -61,8 +62,9 @@ task<result<drained>> drain(connection& conn, row_stream& s) {
     co_return d;
 }
 
-task<drained> stream_all(connection& conn, std::string sql, std::size_t fetch_size) {
-    row_stream s = co_await conn.stream({.fetch_size = fetch_size}, sql);
+task<drained> stream_all(connection& conn, std::string sql, std::size_t fetch_size,
+                         stream_mode mode = stream_mode::portal) {
+    row_stream s = co_await conn.stream({.fetch_size = fetch_size, .mode = mode}, sql);
     result<drained> d = co_await drain(conn, s);
     co_return std::move(d).value();
 }
@@ -119,7 +121,7 @@ TEST_F(CursorTest, StreamsAMillionRowsInsideATransaction) {
 TEST_F(CursorTest, BatchesHaveExactlyFetchSizeRowsUntilTheLast) {
     task<std::vector<std::size_t>> (*sizes)(connection&) =
         [](connection& conn) -> task<std::vector<std::size_t>> {
-        row_stream s = co_await conn.stream({.fetch_size = 3}, "SELECT g FROM generate_series(1, $1) g", 10);
+        row_stream s = co_await conn.stream({.fetch_size = 3, .mode = stream_mode::portal}, "SELECT g FROM generate_series(1, $1) g", 10);
         std::vector<std::size_t> out;
         for (;;) {
             std::optional<rows> b = co_await s.next();
@@ -154,7 +156,7 @@ TEST_F(CursorTest, EmptyResultEndsAtOnce) {
 TEST_F(CursorTest, EarlyDestructionOutsideATransactionRollsBackAndLeavesTheConnectionUsable) {
     task<std::size_t> (*first_only)(connection&) = [](connection& conn) -> task<std::size_t> {
         row_stream s =
-            co_await conn.stream({.fetch_size = 100}, "SELECT g FROM generate_series(1, 1000000) g");
+            co_await conn.stream({.fetch_size = 100, .mode = stream_mode::portal}, "SELECT g FROM generate_series(1, 1000000) g");
         std::optional<rows> b = co_await s.next();
         std::optional<rows> b2 = co_await s.next();
         co_return b->size() + b2->size();
@@ -167,7 +169,7 @@ TEST_F(CursorTest, EarlyDestructionOutsideATransactionRollsBackAndLeavesTheConne
 TEST_F(CursorTest, EarlyDestructionInsideATransactionClosesThePortal) {
     transaction tx = lp_.run(transaction::begin(conn_));
     task<std::size_t> (*first_only)(connection&) = [](connection& conn) -> task<std::size_t> {
-        row_stream s = co_await conn.stream({.fetch_size = 50}, "SELECT g FROM generate_series(1, 100000) g");
+        row_stream s = co_await conn.stream({.fetch_size = 50, .mode = stream_mode::portal}, "SELECT g FROM generate_series(1, 100000) g");
         std::optional<rows> b = co_await s.next();
         co_return b->size();
     };
@@ -179,7 +181,7 @@ TEST_F(CursorTest, EarlyDestructionInsideATransactionClosesThePortal) {
 
 TEST_F(CursorTest, CloseEndsTheStream) {
     task<char> (*closed)(connection&) = [](connection& conn) -> task<char> {
-        row_stream s = co_await conn.stream({.fetch_size = 10}, "SELECT g FROM generate_series(1, 1000) g");
+        row_stream s = co_await conn.stream({.fetch_size = 10, .mode = stream_mode::portal}, "SELECT g FROM generate_series(1, 1000) g");
         std::optional<rows> b = co_await s.next();
         EXPECT_TRUE(s.is_open());
         co_await s.close();
@@ -194,7 +196,7 @@ TEST_F(CursorTest, CloseEndsTheStream) {
 
 TEST_F(CursorTest, ServerErrorMidStreamIsReportedAndTheConnectionStaysUsable) {
     task<result<drained>> (*failing)(connection&) = [](connection& conn) -> task<result<drained>> {
-        row_stream s = co_await conn.stream({.fetch_size = 1000},
+        row_stream s = co_await conn.stream({.fetch_size = 1000, .mode = stream_mode::portal},
                                             "SELECT 1 / (500000 - g) FROM generate_series(1, 1000000) g");
         result<drained> d = co_await drain(conn, s);
         if (d) {
@@ -232,7 +234,7 @@ TEST_F(CursorTest, RefusedInAFailedTransaction) {
 
 TEST_F(CursorTest, StatementsPipelineBetweenBatches) {
     task<std::int64_t> (*interleaved)(connection&) = [](connection& conn) -> task<std::int64_t> {
-        row_stream s = co_await conn.stream({.fetch_size = 100}, "SELECT g FROM generate_series(1, 1000) g");
+        row_stream s = co_await conn.stream({.fetch_size = 100, .mode = stream_mode::portal}, "SELECT g FROM generate_series(1, 1000) g");
         std::int64_t sum = 0;
         for (;;) {
             std::optional<rows> b = co_await s.next();
@@ -258,7 +260,7 @@ TEST_F(CursorTest, PortalSurvivesUnnamedStatementsBetweenBatches) {
     o.statement_cache.max_size = 0;
     connection uncached = lp_.run(connection::connect(lp_, superuser_conninfo(), std::move(o)));
     task<std::int64_t> (*interleaved)(connection&) = [](connection& conn) -> task<std::int64_t> {
-        row_stream s = co_await conn.stream({.fetch_size = 64}, "SELECT g FROM generate_series(1, 1000) g");
+        row_stream s = co_await conn.stream({.fetch_size = 64, .mode = stream_mode::portal}, "SELECT g FROM generate_series(1, 1000) g");
         std::int64_t sum = 0;
         for (;;) {
             std::optional<rows> b = co_await s.next();
@@ -281,7 +283,7 @@ TEST_F(CursorTest, StreamsAPreparedStatement) {
     const statement stmt = lp_.run(conn_.prepare("SELECT g, g::text FROM generate_series(1, $1) g"));
     task<std::vector<std::string>> (*texts)(connection&, const statement&) =
         [](connection& conn, const statement& st) -> task<std::vector<std::string>> {
-        row_stream s = co_await conn.stream({.fetch_size = 4}, st, std::int32_t{10});
+        row_stream s = co_await conn.stream({.fetch_size = 4, .mode = stream_mode::portal}, st, std::int32_t{10});
         std::vector<std::string> out;
         for (;;) {
             std::optional<rows> b = co_await s.next();
@@ -310,7 +312,7 @@ TEST_F(CursorTest, StreamsAPreparedStatement) {
 TEST_F(CursorTest, StreamsTextParametersAndColumns) {
     task<std::vector<std::string>> (*texts)(connection&) =
         [](connection& conn) -> task<std::vector<std::string>> {
-        row_stream s = co_await conn.stream({.fetch_size = 2}, "SELECT $1 || g FROM generate_series(1, 3) g",
+        row_stream s = co_await conn.stream({.fetch_size = 2, .mode = stream_mode::portal}, "SELECT $1 || g FROM generate_series(1, 3) g",
                                             std::string("n"));
         std::vector<std::string> out;
         for (;;) {
@@ -444,7 +446,7 @@ TEST_F(CursorTest, NextRowWalksTheStreamRowByRow) {
 
     // An error mid-stream comes out of next_row().
     result<std::int64_t> failed = lp_.run([](connection& conn) -> task<result<std::int64_t>> {
-        row_stream s = co_await conn.stream({.fetch_size = 10}, "SELECT 10 / (50 - g) FROM generate_series(1, 100) g");
+        row_stream s = co_await conn.stream({.fetch_size = 10, .mode = stream_mode::portal}, "SELECT 10 / (50 - g) FROM generate_series(1, 100) g");
         std::int64_t seen = 0;
         for (;;) {
             result<std::optional<row_view>> r = co_await s.try_next_row();
@@ -460,6 +462,158 @@ TEST_F(CursorTest, NextRowWalksTheStreamRowByRow) {
     ASSERT_FALSE(failed);
     EXPECT_EQ(failed.error(), sqlstate::division_by_zero) << failed.diag().primary();
     EXPECT_EQ(value("SELECT 9"), 9);
+}
+
+// ---- single pass ----------------------------------------------------------------------------
+
+TEST_F(CursorTest, SinglePassStreamsOutsideATransactionWithoutOpeningOne) {
+    const drained d = lp_.run([](connection& conn) -> task<drained> {
+        row_stream s = co_await conn.stream({.fetch_size = 10'000}, "SELECT g FROM generate_series(1, 1000000) g");
+        result<drained> r = co_await drain(conn, s);
+        co_return std::move(r).value();
+    }(conn_));
+    EXPECT_EQ(d.rows, static_cast<std::uint64_t>(million));
+    EXPECT_EQ(d.sum, million_sum);
+    EXPECT_GE(d.batches, 2u);
+    for (const char c : d.status_seen) {
+        EXPECT_EQ(c, 'I') << "no transaction block was opened";
+    }
+    EXPECT_EQ(d.tag, "SELECT 1000000");
+    EXPECT_EQ(value("SELECT 7"), 7);
+}
+
+// Reads the first batch, waits `pause` (a query on another connection) while the loop runs, then
+// reads the rest; returns the sizes of the batches.
+task<std::vector<std::size_t>> slow_consumer(connection& conn, connection& other, std::string sql, double pause) {
+    std::vector<std::size_t> sizes;
+    row_stream s = co_await conn.stream({.fetch_size = 1000, .mode = stream_mode::single_pass}, sql);
+    for (;;) {
+        std::optional<rows> batch = co_await s.next();
+        if (!batch) {
+            break;
+        }
+        sizes.push_back(batch->size());
+        if (sizes.size() == 1) {
+            co_await other.execute("SELECT pg_sleep($1)", pause);
+        }
+    }
+    co_return sizes;
+}
+
+TEST_F(CursorTest, SinglePassStopsReadingWhileTheConsumerIsSlow) {
+    // 400,000 rows of about 220 bytes (88 MB). While the consumer waits one second after its
+    // first batch, the connection reads only what it had in flight (at most the loop's receive
+    // buffers, 16 MiB by default: about 76,000 rows), then leaves the rest in the socket.
+    connection other = lp_.run(connection::connect(lp_, superuser_conninfo()));
+    const std::vector<std::size_t> sizes = lp_.run(
+        slow_consumer(conn_, other, "SELECT g, repeat('x', 200) FROM generate_series(1, 400000) g", 1.0));
+    std::size_t total = 0;
+    std::size_t largest = 0;
+    for (const std::size_t n : sizes) {
+        total += n;
+        largest = std::max(largest, n);
+    }
+    EXPECT_EQ(total, 400'000u);
+    EXPECT_LE(largest, 120'000u) << "the socket was not paused: " << sizes.size() << " batches";
+    EXPECT_EQ(value("SELECT 8"), 8);
+}
+
+TEST_F(CursorTest, SinglePassLeftEarlyOrClosedLeavesTheConnectionUsable) {
+    // Destroyed after its first batch: the rest of the result is read and dropped.
+    const std::size_t first = lp_.run([](connection& conn) -> task<std::size_t> {
+        row_stream s = co_await conn.stream({.fetch_size = 100}, "SELECT g FROM generate_series(1, 1000000) g");
+        std::optional<rows> batch = co_await s.next();
+        co_return batch ? batch->size() : 0;
+    }(conn_));
+    EXPECT_GE(first, 1u);
+    EXPECT_EQ(value("SELECT 9"), 9);
+    EXPECT_EQ(conn_.transaction_status(), 'I');
+    // close() waits for the end of the result.
+    const bool closed = lp_.run([](connection& conn) -> task<bool> {
+        row_stream s = co_await conn.stream({.fetch_size = 100}, "SELECT g FROM generate_series(1, 300000) g");
+        (void)co_await s.next();
+        co_await s.close();
+        const std::optional<rows> after = co_await s.next();
+        co_return !s.is_open() && !after;
+    }(conn_));
+    EXPECT_TRUE(closed);
+    EXPECT_EQ(value("SELECT 10"), 10);
+}
+
+TEST_F(CursorTest, SinglePassServerErrorEndsTheStream) {
+    // The error comes from stream() or from a next(), depending on how far the rows got.
+    const result<std::uint64_t> r = lp_.run([](connection& conn) -> task<result<std::uint64_t>> {
+        result<row_stream> s =
+            co_await conn.try_stream({.fetch_size = 100}, "SELECT 10 / (300000 - g) FROM generate_series(1, 400000) g");
+        if (!s) {
+            co_return failure{s.error(), s.diag()};
+        }
+        std::uint64_t seen = 0;
+        for (;;) {
+            result<std::optional<rows>> batch = co_await s->try_next();
+            if (!batch) {
+                co_return failure{batch.error(), batch.diag()};
+            }
+            if (!*batch) {
+                co_return seen;
+            }
+            seen += (*batch)->size();
+        }
+    }(conn_));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error(), sqlstate::division_by_zero) << r.diag().primary();
+    EXPECT_EQ(value("SELECT 11"), 11);
+}
+
+TEST_F(CursorTest, SinglePassWithACallQueuedBehindItDoesNotHang) {
+    // The consumer queries the same connection mid-stream: that query waits for the rest of the
+    // result, so the connection reads on (the rows are buffered) instead of waiting for itself.
+    const std::pair<std::int64_t, std::int32_t> got = lp_.run([](connection& conn) -> task<std::pair<std::int64_t, std::int32_t>> {
+        row_stream s = co_await conn.stream({.fetch_size = 100}, "SELECT g FROM generate_series(1, 200000) g");
+        std::int64_t sum = 0;
+        std::int32_t side = 0;
+        for (;;) {
+            std::optional<rows> batch = co_await s.next();
+            if (!batch) {
+                break;
+            }
+            for (const row_view r : *batch) {
+                sum += r.get<std::int32_t>(0);
+            }
+            if (side == 0) {
+                side = co_await conn.query_value<std::int32_t>("SELECT 42");
+            }
+        }
+        co_return std::make_pair(sum, side);
+    }(conn_));
+    EXPECT_EQ(got.first, std::int64_t{200000} * 200001 / 2);
+    EXPECT_EQ(got.second, 42);
+}
+
+TEST_F(CursorTest, SinglePassStreamsAPreparedStatementAndTheCacheOff) {
+    statement st = lp_.run(conn_.prepare("SELECT g, $1::text FROM generate_series(1, 5000) g"));
+    const std::int64_t n = lp_.run([](connection& conn, const statement& st) -> task<std::int64_t> {
+        row_stream s = co_await conn.stream({.fetch_size = 10}, st, std::string("p"));
+        std::int64_t count = 0;
+        for (;;) {
+            std::optional<row_view> r = co_await s.next_row();
+            if (!r) {
+                break;
+            }
+            if (r->get<std::string>(1) == "p") {
+                ++count;
+            }
+        }
+        co_return count;
+    }(conn_, st));
+    EXPECT_EQ(n, 5000);
+    // With the statement cache off the SQL is prepared for the stream alone and closed after.
+    connection_options o;
+    o.statement_cache.max_size = 0;
+    conn_ = lp_.run(connection::connect(lp_, superuser_conninfo(), std::move(o)));
+    const drained d = lp_.run(stream_all(conn_, "SELECT g FROM generate_series(1, 3000) g", 0, stream_mode::single_pass));
+    EXPECT_EQ(d.rows, 3000u);
+    EXPECT_EQ(lp_.run(conn_.query_value<std::int64_t>("SELECT count(*) FROM pg_prepared_statements")), 0);
 }
 
 }  // namespace
