@@ -80,11 +80,25 @@ struct stream_exchange : rows_exchange {
 
     /// Awaits rows to take or the end of the request, whichever comes first.
     auto rows_or_done() noexcept {
+        // The row_stream may outlive a coroutine destroyed while it waits here: the awaiter
+        // (in that coroutine's frame) then takes its handle back.
         struct awaiter {
             stream_exchange& x;
+            std::coroutine_handle<> h{};
+            explicit awaiter(stream_exchange& e) noexcept : x(e) {}
+            awaiter(const awaiter&) = delete;
+            awaiter& operator=(const awaiter&) = delete;
+            ~awaiter() {
+                if (h && x.waiter == h) {
+                    x.waiter = {};
+                }
+            }
             bool await_ready() const noexcept { return x.done || !x.pending.empty(); }
-            void await_suspend(std::coroutine_handle<> h) noexcept { x.waiter = h; }
-            void await_resume() const noexcept {}
+            void await_suspend(std::coroutine_handle<> handle) noexcept {
+                h = handle;
+                x.waiter = handle;
+            }
+            void await_resume() noexcept { h = {}; }
         };
         return awaiter{*this};
     }
