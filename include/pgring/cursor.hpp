@@ -17,6 +17,7 @@
 
 #include <array>
 #include <cstddef>
+#include <coroutine>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -30,6 +31,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 
 namespace pgring {
@@ -106,6 +108,34 @@ struct stream_options {
 /// independent of the stream and of later batches (see `rows` for how long they hold receive
 /// buffers).
 /// Thread: the connection's loop thread. One next() at a time.
+class row_stream;
+
+/// What row_stream::next_row() (`Throws`) and try_next_row() return: `co_await` it once, at once.
+/// While the stream's current batch has rows, it is ready at once and yields the next row
+/// without a coroutine frame (so a loop over many rows does not nest frames); otherwise it runs
+/// the fetch of the next batch.
+template <bool Throws>
+class row_awaitable {
+public:
+    /// What `co_await` yields: the row (or nullopt at the end), as a result when !Throws.
+    using value_type = std::conditional_t<Throws, std::optional<row_view>, result<std::optional<row_view>>>;
+    /// Refers to `s`, which must outlive the co_await.
+    explicit row_awaitable(row_stream& s) noexcept : s_(&s) {}
+    /// Ready when the current batch has a row left, or when the fetch completed at once.
+    bool await_ready();
+    /// Suspends for the fetch of the next batch.
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<> caller) { return fetch_->await_suspend(caller); }
+    /// The next row; throws `pgring::error` on an error when `Throws`.
+    value_type await_resume();
+
+private:
+    using fetch_task = task<result<std::optional<row_view>>>;
+    using fetch_awaiter = decltype(std::declval<fetch_task>().operator co_await());
+    row_stream* s_;
+    std::optional<fetch_task> task_;
+    std::optional<fetch_awaiter> fetch_;
+};
+
 class row_stream {
 public:
     /// A finished stream: next() returns no batch.
@@ -143,12 +173,12 @@ public:
     /// next_row() or next() on this stream, or its destruction; copy what you keep. next() after
     /// next_row() drops the rest of the current batch.
     /// Errors: as next().
-    task<std::optional<row_view>> next_row() {
-        auto r = co_await try_next_row();
-        co_return std::move(r).value();
-    }
+    ///
+    /// Returns an awaitable (await it at once): while the current batch has rows it yields the
+    /// next one without suspending or allocating; otherwise it fetches the next batch.
+    row_awaitable<true> next_row() noexcept { return row_awaitable<true>(*this); }
     /// next_row() without exceptions.
-    task<result<std::optional<row_view>>> try_next_row();
+    row_awaitable<false> try_next_row() noexcept { return row_awaitable<false>(*this); }
 
     /// Ends the stream now: waits for the Close of the portal (or the ROLLBACK of the transaction
     /// the stream opened). Does nothing on a finished stream. Errors: the server's,
@@ -174,6 +204,18 @@ public:
 
 private:
     friend class detail::stream_support;
+    template <bool>
+    friend class row_awaitable;
+    // The next row of the current batch, if it has one left.
+    std::optional<row_view> buffered_row() noexcept {
+        if (current_ && current_index_ < current_->size()) {
+            return (*current_)[current_index_++];
+        }
+        return std::nullopt;
+    }
+    bool has_buffered_row() const noexcept { return current_ && current_index_ < current_->size(); }
+    // Fetches the next batch and returns its first row.
+    task<result<std::optional<row_view>>> fetch_row();
     enum class state : std::uint8_t {
         open,       // the portal is suspended: more rows to fetch
         exhausted,  // CommandComplete seen and the portal ended
@@ -198,6 +240,26 @@ private:
     std::string tag_;
     std::uint64_t returned_ = 0;
 };
+
+template <bool Throws>
+bool row_awaitable<Throws>::await_ready() {
+    if (s_->has_buffered_row()) {
+        return true;
+    }
+    task_.emplace(s_->fetch_row());
+    fetch_.emplace(std::move(*task_).operator co_await());
+    return fetch_->await_ready();
+}
+
+template <bool Throws>
+typename row_awaitable<Throws>::value_type row_awaitable<Throws>::await_resume() {
+    result<std::optional<row_view>> r = fetch_ ? fetch_->await_resume() : result<std::optional<row_view>>(s_->buffered_row());
+    if constexpr (Throws) {
+        return std::move(r).value();
+    } else {
+        return r;
+    }
+}
 
 /// A FETCH or MOVE direction (the SQL clause); see cursor::fetch() and cursor::move().
 struct cursor_direction {

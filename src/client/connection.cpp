@@ -1621,7 +1621,9 @@ task<result<command_result>> operations::try_copy_in(std::string_view sql, std::
     std::size_t offset = 0;
     co_return co_await try_copy_in(sql, [&](std::span<std::byte> buffer) {
         const std::size_t n = std::min(buffer.size(), data.size() - offset);
-        std::memcpy(buffer.data(), data.data() + offset, n);
+        if (n > 0) {  // (an empty view's data() may be null)
+            std::memcpy(buffer.data(), data.data() + offset, n);
+        }
         offset += n;
         return n;
     });

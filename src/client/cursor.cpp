@@ -674,9 +674,9 @@ task<result<std::optional<rows>>> row_stream::try_next() {
     co_return std::optional<rows>();
 }
 
-task<result<std::optional<row_view>>> row_stream::try_next_row() {
-    if (current_ && current_index_ < current_->size()) {
-        co_return std::optional<row_view>((*current_)[current_index_++]);
+task<result<std::optional<row_view>>> row_stream::fetch_row() {
+    if (std::optional<row_view> r = buffered_row()) {
+        co_return r;
     }
     // Frees the used batch (and its receive buffers) before fetching the next one.
     result<std::optional<rows>> batch = co_await try_next();
