@@ -62,6 +62,34 @@ struct stream_options {
     stream_mode mode = stream_mode::automatic;
 };
 
+class row_stream;
+
+/// What row_stream::next_row() (`Throws`) and try_next_row() return: `co_await` it once, at once.
+/// While the stream's current batch has rows, it is ready at once and yields the next row
+/// without a coroutine frame (so a loop over many rows does not nest frames); otherwise it runs
+/// the fetch of the next batch.
+template <bool Throws>
+class row_awaitable {
+public:
+    /// What `co_await` yields: the row (or nullopt at the end), as a result when !Throws.
+    using value_type = std::conditional_t<Throws, std::optional<row_view>, result<std::optional<row_view>>>;
+    /// Refers to `s`, which must outlive the co_await.
+    explicit row_awaitable(row_stream& s) noexcept : s_(&s) {}
+    /// Ready when the current batch has a row left, or when the fetch completed at once.
+    bool await_ready();
+    /// Suspends for the fetch of the next batch.
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<> caller) { return fetch_->await_suspend(caller); }
+    /// The next row; throws `pgring::error` on an error when `Throws`.
+    value_type await_resume();
+
+private:
+    using fetch_task = task<result<std::optional<row_view>>>;
+    using fetch_awaiter = decltype(std::declval<fetch_task>().operator co_await());
+    row_stream* s_;
+    std::optional<fetch_task> task_;
+    std::optional<fetch_awaiter> fetch_;
+};
+
 /// The rows of one query, in batches of at most about `fetch_size` rows, with memory bounded by
 /// a batch (plus those the caller keeps). Two ways to read the result (stream_options::mode):
 ///
@@ -108,34 +136,6 @@ struct stream_options {
 /// independent of the stream and of later batches (see `rows` for how long they hold receive
 /// buffers).
 /// Thread: the connection's loop thread. One next() at a time.
-class row_stream;
-
-/// What row_stream::next_row() (`Throws`) and try_next_row() return: `co_await` it once, at once.
-/// While the stream's current batch has rows, it is ready at once and yields the next row
-/// without a coroutine frame (so a loop over many rows does not nest frames); otherwise it runs
-/// the fetch of the next batch.
-template <bool Throws>
-class row_awaitable {
-public:
-    /// What `co_await` yields: the row (or nullopt at the end), as a result when !Throws.
-    using value_type = std::conditional_t<Throws, std::optional<row_view>, result<std::optional<row_view>>>;
-    /// Refers to `s`, which must outlive the co_await.
-    explicit row_awaitable(row_stream& s) noexcept : s_(&s) {}
-    /// Ready when the current batch has a row left, or when the fetch completed at once.
-    bool await_ready();
-    /// Suspends for the fetch of the next batch.
-    std::coroutine_handle<> await_suspend(std::coroutine_handle<> caller) { return fetch_->await_suspend(caller); }
-    /// The next row; throws `pgring::error` on an error when `Throws`.
-    value_type await_resume();
-
-private:
-    using fetch_task = task<result<std::optional<row_view>>>;
-    using fetch_awaiter = decltype(std::declval<fetch_task>().operator co_await());
-    row_stream* s_;
-    std::optional<fetch_task> task_;
-    std::optional<fetch_awaiter> fetch_;
-};
-
 class row_stream {
 public:
     /// A finished stream: next() returns no batch.
