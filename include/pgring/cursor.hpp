@@ -17,7 +17,6 @@
 
 #include <array>
 #include <cstddef>
-#include <coroutine>
 #include <cstdint>
 #include <memory>
 #include <optional>
