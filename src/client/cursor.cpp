@@ -400,10 +400,7 @@ public:
     // request (its ReadyForQuery) and reports the error.
     static task<std::error_code> end_single_pass(row_stream& st, diagnostics& diag) {
         driver::stream_exchange& x = st.one_pass_->x;
-        while (!x.done) {
-            (void)x.take();
-            co_await x.rows_or_done();
-        }
+        co_await read_to_end(x);
         const std::error_code ec = x.ec;
         diag = std::move(x.diag);
         st.one_pass_.reset();
@@ -413,13 +410,17 @@ public:
 
     // close() of a single-pass stream: reads and drops the rest of the result.
     static task<std::error_code> drain_single_pass(row_stream& st) {
-        driver::stream_exchange& x = st.one_pass_->x;
+        co_await read_to_end(st.one_pass_->x);
+        st.one_pass_.reset();
+        co_return std::error_code{};
+    }
+
+    // Drops the rows of a single-pass request until it ends (its ReadyForQuery).
+    static task<void> read_to_end(driver::stream_exchange& x) {
         while (!x.done) {
             (void)x.take();
             co_await x.rows_or_done();
         }
-        st.one_pass_.reset();
-        co_return std::error_code{};
     }
 
     static std::int32_t limit(const row_stream& st) noexcept {
